@@ -1,0 +1,17 @@
+// Layout -> Report: the format-neutral reading of a report (sections,
+// template, table labels to contract keys, figures, document fields,
+// evidence). Knows nothing of any plugin's format.
+#pragma once
+
+#include "gongkai/layout.h"
+#include "gongkai/normalize.h"
+#include "gongkai/v1/report.pb.h"
+
+namespace gongkai {
+
+// Fills report from layout. Evidence spans are mapped through doc.origin back
+// to the caller's bytes. Never fails: what cannot be read becomes a warning.
+void Interpret(const NormalizedText& doc, const Layout& layout,
+               v1::Report* report);
+
+}  // namespace gongkai
