@@ -45,7 +45,7 @@ absl::StatusOr<v1::Report> Pipeline::Extract(
   v1::Report report;
   report.set_source_format(plugin);
   report.set_charset(doc->charset);
-  Interpret(*doc, *layout, &report);
+  Interpret(document, *doc, *layout, &report);
   RunChecks(&report);
   return report;
 }

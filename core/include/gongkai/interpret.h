@@ -3,15 +3,17 @@
 // evidence). Knows nothing of any plugin's format.
 #pragma once
 
+#include "absl/strings/string_view.h"
 #include "gongkai/layout.h"
 #include "gongkai/normalize.h"
 #include "gongkai/v1/report.pb.h"
 
 namespace gongkai {
 
-// Fills report from layout. Evidence spans are mapped through doc.origin back
-// to the caller's bytes. Never fails: what cannot be read becomes a warning.
-void Interpret(const NormalizedText& doc, const Layout& layout,
-               v1::Report* report);
+// Fills report from layout. `original` is the document as the caller sent
+// it; evidence spans are mapped through doc.origin back into it. Never
+// fails: what cannot be read becomes a warning.
+void Interpret(absl::string_view original, const NormalizedText& doc,
+               const Layout& layout, v1::Report* report);
 
 }  // namespace gongkai

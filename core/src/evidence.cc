@@ -1,0 +1,141 @@
+// Setting report values by contract path, with evidence into the caller's
+// bytes (see evidence.h).
+#include "evidence.h"
+
+#include <cmath>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+
+namespace gongkai {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// Walks to the message holding the last path element; creates submessages
+// when `create`. Returns null if any element is not in the contract.
+const FieldDescriptor* Resolve(Message* root, const std::string& path,
+                               bool create, Message** holder) {
+  std::vector<std::string> parts = absl::StrSplit(path, '.');
+  Message* m = root;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const FieldDescriptor* f =
+        m->GetDescriptor()->FindFieldByName(parts[i]);
+    if (f == nullptr || f->is_repeated()) return nullptr;
+    if (i + 1 == parts.size()) {
+      *holder = m;
+      return f;
+    }
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return nullptr;
+    if (!create && !m->GetReflection()->HasField(*m, f)) return nullptr;
+    m = m->GetReflection()->MutableMessage(m, f);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool ReportWriter::SetFigure(const std::string& path, double value, Span span,
+                             bool inferred) {
+  Message* holder = nullptr;
+  const FieldDescriptor* f = Resolve(report_, path, true, &holder);
+  if (f == nullptr) return false;
+  const auto* r = holder->GetReflection();
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT64:
+      r->SetInt64(holder, f, static_cast<int64_t>(std::llround(value)));
+      break;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      r->SetDouble(holder, f, value);
+      break;
+    default:
+      return false;
+  }
+  AddEvidence(path, span, inferred);
+  return true;
+}
+
+bool ReportWriter::HasFigure(const std::string& path) const {
+  double unused;
+  return GetFigure(*report_, path, &unused);
+}
+
+bool ReportWriter::SetField(const std::string& path, const std::string& value,
+                            Span span) {
+  Message* holder = nullptr;
+  const FieldDescriptor* f = Resolve(report_, path, true, &holder);
+  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING)
+    return false;
+  holder->GetReflection()->SetString(holder, f, value);
+  AddEvidence(path, span);
+  return true;
+}
+
+bool ReportWriter::SetField(const std::string& path, int value, Span span) {
+  Message* holder = nullptr;
+  const FieldDescriptor* f = Resolve(report_, path, true, &holder);
+  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_INT32)
+    return false;
+  holder->GetReflection()->SetInt32(holder, f, value);
+  AddEvidence(path, span);
+  return true;
+}
+
+void ReportWriter::AddEvidence(const std::string& path, Span span,
+                               bool inferred) {
+  v1::Evidence* e = report_->add_evidence();
+  e->set_path(path);
+  e->set_inferred(inferred);
+  if (span.end <= span.begin || doc_.origin.empty()) return;
+  auto [b, en] = doc_.OriginalSpan(span.begin, span.end);
+  if (en > original_.size()) en = original_.size();
+  if (b > en) b = en;
+  e->set_begin(b);
+  e->set_end(en);
+  // The caller's own bytes when they are UTF-8; otherwise (GBK, UTF-16...)
+  // the normalized slice, since the field must hold UTF-8.
+  if (doc_.charset == "UTF-8") {
+    e->set_text(std::string(original_.substr(b, en - b)));
+  } else {
+    e->set_text(doc_.text.substr(span.begin, span.end - span.begin));
+  }
+}
+
+void ReportWriter::Warn(std::string code, std::string path,
+                        std::string message, Span span) {
+  v1::Warning* w = report_->add_warnings();
+  w->set_code(std::move(code));
+  w->set_path(std::move(path));
+  w->set_message(std::move(message));
+  if (span.end > span.begin && !doc_.origin.empty()) {
+    auto [b, e] = doc_.OriginalSpan(span.begin, span.end);
+    w->set_begin(b);
+    w->set_end(e);
+  }
+}
+
+bool GetFigure(const v1::Report& report, const std::string& path,
+               double* value) {
+  Message* holder = nullptr;
+  // Resolve does not mutate when create == false.
+  const FieldDescriptor* f = Resolve(const_cast<v1::Report*>(&report), path,
+                                     false, &holder);
+  if (f == nullptr) return false;
+  const auto* r = holder->GetReflection();
+  if (!r->HasField(*holder, f)) return false;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT64:
+      *value = static_cast<double>(r->GetInt64(*holder, f));
+      return true;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      *value = r->GetDouble(*holder, f);
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace gongkai

@@ -1,0 +1,46 @@
+// Records where each figure and field came from, in the caller's bytes, and
+// sets values on the report by their contract path.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "gongkai/layout.h"
+#include "gongkai/normalize.h"
+#include "gongkai/v1/report.pb.h"
+
+namespace gongkai {
+
+class ReportWriter {
+ public:
+  ReportWriter(absl::string_view original, const NormalizedText& doc,
+               v1::Report* report)
+      : original_(original), doc_(doc), report_(report) {}
+
+  v1::Report* report() { return report_; }
+  const NormalizedText& doc() const { return doc_; }
+
+  // Sets the figure at a table path ("applications.granted.total"); false if
+  // the path does not exist in the contract.
+  bool SetFigure(const std::string& path, double value, Span span,
+                 bool inferred = false);
+  bool HasFigure(const std::string& path) const;
+  // Sets a string or int field at a path ("agency", "contact.phone").
+  bool SetField(const std::string& path, const std::string& value, Span span);
+  bool SetField(const std::string& path, int value, Span span);
+  void AddEvidence(const std::string& path, Span span, bool inferred = false);
+  void Warn(std::string code, std::string path, std::string message,
+            Span span = {});
+
+ private:
+  absl::string_view original_;
+  const NormalizedText& doc_;
+  v1::Report* report_;
+};
+
+// Reads a figure at a path from a report, if set.
+bool GetFigure(const v1::Report& report, const std::string& path,
+               double* value);
+
+}  // namespace gongkai
