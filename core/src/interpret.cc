@@ -194,6 +194,7 @@ class Interpreter {
       }
       for (const Row& row : b.table.rows) ReadTableRow(row);
     }
+    FlushPending();
     FinishReviews();
     auto* report = out_.report();
     if (!overview.empty()) report->set_overview(overview);
@@ -202,6 +203,7 @@ class Interpreter {
   }
 
   void EnterSection(Section s) {
+    FlushPending();
     if (section_ == Section::kReviews && s != Section::kReviews)
       FinishReviews();
     section_ = s;
@@ -210,34 +212,119 @@ class Interpreter {
     unit_scale_ = 1;
   }
 
+  // The row of the template a label names, given the section we are in.
+  struct RowKey {
+    Section section;
+    std::string_view key;
+  };
+
+  std::optional<RowKey> Identify(const std::string& label) {
+    if (label.empty()) return std::nullopt;
+    if (section_ != Section::kProactive) {
+      if (auto key = MatchApplicationRow(label, &group_, ocr_))
+        return RowKey{Section::kApplications, *key};
+    }
+    if (section_ != Section::kApplications) {
+      if (auto key = MatchProactiveRow(label, ocr_))
+        return RowKey{Section::kProactive, *key};
+    }
+    return std::nullopt;
+  }
+
+  size_t ExpectedColumns(const RowKey& k) const {
+    if (k.section == Section::kProactive)
+      return ProactiveColumnsOf(k.key, tmpl_).size();
+    return ApplicantColumns().size();
+  }
+
+  static bool LooksLikeHeader(const ReadRow& r) {
+    for (const Cell* c : r.texts) {
+      std::string t = Compact(c->text);
+      if (MatchApplicantColumn(t) || MatchProactiveColumn(t) ||
+          t.find("第二十条") != std::string::npos ||
+          t.find("信息内容") != std::string::npos ||
+          t.find("申请人情况") != std::string::npos)
+        return true;
+    }
+    return false;
+  }
+
+  static size_t Filled(const ReadRow& r) {
+    size_t n = 0;
+    for (const CellValue& v : r.parsed) n += v.kind != CellValue::Kind::kEmpty;
+    return n;
+  }
+
+  // Tables come with their rows whole (one line per row), or split: a label
+  // on one line and its figures on the next lines (one cell per line), or a
+  // label wrapped over two lines. A label with no figures waits here for the
+  // figure rows that follow it.
   void ReadTableRow(const Row& row) {
     ReadRow r = Split(row);
-    if (r.numbers == 0 && r.values.empty() && !r.texts.empty()) {
-      // A row of text only: a heading inside the table, or a header row.
-      if (r.texts.size() == 1) {
-        if (std::optional<Section> s = SectionOfHeading(r.texts[0]->text)) {
-          EnterSection(*s);
-          return;
-        }
+    const bool text_only = r.values.empty() && !r.texts.empty();
+    if (r.values.empty() && r.texts.empty()) return;
+    if (text_only && r.texts.size() == 1) {
+      if (std::optional<Section> s = SectionOfHeading(r.texts[0]->text)) {
+        EnterSection(*s);
+        return;
       }
+    }
+    if (tmpl_ == v1::TEMPLATE_NONSTANDARD) return;
+    if (section_ == Section::kReviews) {
+      if (text_only) {
+        ReadHeaderRow(r);
+      } else {
+        ReadReviewRow(r);
+      }
+      return;
+    }
+    if (text_only && LooksLikeHeader(r)) {
+      FlushPending();
       ReadHeaderRow(r);
       return;
     }
-    if (tmpl_ == v1::TEMPLATE_NONSTANDARD) return;
-    switch (section_) {
-      case Section::kProactive:
-        ReadProactiveRow(r);
-        break;
-      case Section::kApplications:
-        ReadApplicationRow(r);
-        break;
-      case Section::kReviews:
-        ReadReviewRow(r);
-        break;
-      default:
-        // No heading seen: the labels themselves tell the section.
-        if (!ReadApplicationRow(r)) ReadProactiveRow(r);
-        break;
+    if (std::optional<RowKey> key = Identify(r.label)) {
+      FlushPending();
+      if (text_only) {
+        pending_.emplace(*key, std::move(r));
+      } else {
+        Emit(*key, r);
+      }
+      return;
+    }
+    if (pending_) {
+      if (!text_only) {
+        // Figures (perhaps after the wrapped end of the label) for the
+        // label that waits.
+        ReadRow& p = pending_->second;
+        p.values.insert(p.values.end(), r.values.begin(), r.values.end());
+        p.parsed.insert(p.parsed.end(), r.parsed.begin(), r.parsed.end());
+        if (Filled(p) >= ExpectedColumns(pending_->first)) FlushPending();
+        return;
+      }
+      return;  // the wrapped rest of a label
+    }
+    if (text_only) ReadHeaderRow(r);
+  }
+
+  void FlushPending() {
+    if (!pending_) return;
+    auto [key, r] = std::move(*pending_);
+    pending_.reset();
+    // Cells between figures are positions only when the row came whole.
+    while (!r.parsed.empty() &&
+           r.parsed.back().kind == CellValue::Kind::kEmpty) {
+      r.parsed.pop_back();
+      r.values.pop_back();
+    }
+    if (!r.values.empty()) Emit(key, r);
+  }
+
+  void Emit(const RowKey& key, const ReadRow& r) {
+    if (key.section == Section::kProactive) {
+      EmitProactive(key.key, r);
+    } else {
+      EmitApplication(key.key, r);
     }
   }
 
@@ -257,34 +344,26 @@ class Interpreter {
     }
   }
 
-  bool ReadProactiveRow(const ReadRow& r) {
-    std::optional<std::string_view> key = MatchProactiveRow(r.label, ocr_);
-    if (!key) return false;
-    std::vector<std::string_view> columns = ProactiveColumnsOf(*key, tmpl_);
-    if (columns.empty()) return true;  // a row this template lacks
-    std::string prefix = "proactive." + std::string(*key);
+  void EmitProactive(std::string_view key, const ReadRow& r) {
+    std::vector<std::string_view> columns = ProactiveColumnsOf(key, tmpl_);
+    if (columns.empty()) return;  // a row this template lacks
+    std::string prefix = "proactive." + std::string(key);
     std::optional<std::vector<int>> idx = Fit(r, columns);
     if (!idx) {
       Unfit(prefix, r, columns.size());
-      return true;
+      return;
     }
     Assign(prefix, r, columns, *idx, unit_scale_);
-    return true;
   }
 
-  bool ReadApplicationRow(const ReadRow& r) {
-    if (r.label.empty()) return false;
-    std::optional<std::string_view> key =
-        MatchApplicationRow(r.label, &group_, ocr_);
-    if (!key) return false;
-    if (section_ != Section::kApplications) section_ = Section::kApplications;
-    std::string prefix = "applications." + std::string(*key);
+  void EmitApplication(std::string_view key, const ReadRow& r) {
+    std::string prefix = "applications." + std::string(key);
     std::vector<std::string_view> all;
     for (const ColumnSpec& c : ApplicantColumns()) all.push_back(c.key);
     std::optional<std::vector<int>> idx = Fit(r, all);
     if (idx) {
       Assign(prefix, r, all, *idx, 1);
-      return true;
+      return;
     }
     // The table's own header may name fewer columns (e.g. no 其他).
     std::vector<std::string_view> header;
@@ -294,11 +373,10 @@ class Interpreter {
     if (!header.empty() && header.size() < all.size()) {
       if ((idx = Fit(r, header))) {
         Assign(prefix, r, header, *idx, 1);
-        return true;
+        return;
       }
     }
     Unfit(prefix, r, all.size());
-    return true;
   }
 
   void ReadReviewRow(const ReadRow& r) {
@@ -380,6 +458,7 @@ class Interpreter {
   std::vector<ReadRow> review_rows_;
   std::vector<std::pair<const Cell*, CellValue>> review_cells_;
   std::set<std::string> blank_;  // paths the document leaves blank
+  std::optional<std::pair<RowKey, ReadRow>> pending_;
 };
 
 }  // namespace

@@ -220,6 +220,32 @@ TEST(Interpret, RowsThatDoNotFitAreLeftOutWithAWarning) {
   EXPECT_TRUE(Warned(r, "applications.granted"));
 }
 
+TEST(Interpret, LabelsWithTheirFiguresOnLaterLines) {
+  // One cell per line (lynx), and a label wrapped over two lines (pdftotext).
+  v1::Report r = Extract(Make({
+      "二、主动公开政府信息情况",
+      "信息内容|本年制发件数|本年废止件数|现行有效件数",
+      "行政规范性文件|",
+      "58|",
+      "45|",
+      "546|",
+      "三、收到和处理政府信息公开申请情况",
+      "自然人|法人或其他组织|总计",
+      "(二)部分公开(区分处理的,只计这|",
+      "一情形,不计其他情形)|1|0|0|0|0|0|1",
+      "(三)不予公开|1.属于国家秘密|",
+      "0|0|0|0|0|0|0",
+      "(六)其他处理|1.申请人无正当理由逾期不补正|0|0|0|0|0|0|0",
+  }));
+  EXPECT_EQ(r.template_(), v1::TEMPLATE_2021);
+  EXPECT_EQ(Fig(r, "proactive.normative_documents.issued"), 58);
+  EXPECT_EQ(Fig(r, "proactive.normative_documents.repealed"), 45);
+  EXPECT_EQ(Fig(r, "proactive.normative_documents.in_force"), 546);
+  EXPECT_EQ(Fig(r, "applications.partially_granted.natural_person"), 1);
+  EXPECT_EQ(Fig(r, "applications.partially_granted.total"), 1);
+  EXPECT_EQ(Fig(r, "applications.withheld_state_secret.total"), 0);
+}
+
 TEST(Interpret, OcrBlanksAreUnreadNotBlank) {
   v1::Report r = Extract(Make({
       "二、主动公开政府信息情况",

@@ -3,6 +3,7 @@
 // nothing wrong or invented, and a warning for every figure the truth marks
 // unreadable.
 #include <filesystem>
+#include <iostream>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -67,6 +68,10 @@ TEST_P(GoldenTest, MatchesTruth) {
 
   absl::StatusOr<testing::Score> score = testing::ScoreReport(truth, *report);
   ASSERT_TRUE(score.ok()) << score.status();
+  std::cout << GetParam() << ": cells " << score->cells_ok << "/"
+            << score->cells << " missing " << score->missing << " wrong "
+            << score->wrong << " invented " << score->invented << " doc "
+            << score->doc_ok << "/" << score->doc << "\n";
   std::string problems;
   for (const std::string& p : score->problems) problems += "\n  " + p;
   EXPECT_EQ(score->wrong, 0) << problems;
