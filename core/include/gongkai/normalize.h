@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -17,10 +18,15 @@ struct NormalizedText {
   // origin[i] is the offset in the caller's bytes of the character that
   // normalized byte i came from; origin[text.size()] is the original size.
   std::vector<uint32_t> origin;
+  // Sorted offsets in the caller's bytes where a run of bytes that left no
+  // normalized text begins (a BOM, the \r of \r\n, stray NULs, pinyin
+  // annotations), so OriginalSpan ends exactly where a character ends.
+  std::vector<uint32_t> dropped;
   std::string charset = "UTF-8";  // what the caller's bytes were read as
 
   // The caller's byte span [begin, end) for normalized span [begin, end).
-  // Covers whole original characters.
+  // Covers whole original characters (a whole phrase or NFKC segment when
+  // one was rewritten as a unit). Out-of-range input is clamped.
   std::pair<size_t, size_t> OriginalSpan(size_t begin, size_t end) const;
 };
 
