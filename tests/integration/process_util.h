@@ -1,0 +1,73 @@
+// Test helpers that run the real executables as child processes with known
+// PIDs: a one-shot command runner and a gongkai-server handle.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace gongkai::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct ProcessResult {
+  int exit_code = -1;  // the exit status; 128 + signal if killed
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (a path) with argv, stdin from /dev/null, and captures its
+// output. A child still running after timeout_s is killed and reported as
+// DEADLINE_EXCEEDED.
+absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
+                                         int timeout_s = 120);
+
+std::string ReadFileOrEmpty(const std::string& path);
+
+// The real gongkai-server, started with fork/execv on 127.0.0.1:0.
+class ServerProcess {
+ public:
+  ServerProcess() = default;
+  // Kills a server still running (SIGKILL) and reaps it.
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Starts the server with --listen 127.0.0.1:0, --port_file, --plugin_dir
+  // and extra_args, then waits (bounded) for the port file. Fails with the
+  // server's output if it exits or never writes the port.
+  absl::Status Start(const std::vector<std::string>& extra_args = {});
+
+  // Sends signal_number and waits (bounded) for the exit; returns the exit
+  // status (128 + signal if it died of one).
+  absl::StatusOr<int> Stop(int signal_number, int timeout_s = 60);
+  // Sends a signal without waiting.
+  void Signal(int signal_number);
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  std::string address() const;
+  // What the server wrote to stdout and stderr so far.
+  std::string Output() const;
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace gongkai::testing
