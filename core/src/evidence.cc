@@ -3,6 +3,7 @@
 #include "evidence.h"
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "absl/strings/str_split.h"
@@ -45,8 +46,10 @@ bool ReportWriter::SetFigure(const std::string& path, double value, Span span,
   if (f == nullptr) return false;
   const auto* r = holder->GetReflection();
   switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_INT64:
-      r->SetInt64(holder, f, static_cast<int64_t>(std::llround(value)));
+    case FieldDescriptor::CPPTYPE_INT32:
+      if (!(std::fabs(value) <= std::numeric_limits<int32_t>::max()))
+        return false;  // no real figure is this large: a misreading
+      r->SetInt32(holder, f, static_cast<int32_t>(std::llround(value)));
       break;
     case FieldDescriptor::CPPTYPE_DOUBLE:
       r->SetDouble(holder, f, value);
@@ -127,8 +130,8 @@ bool GetFigure(const v1::Report& report, const std::string& path,
   const auto* r = holder->GetReflection();
   if (!r->HasField(*holder, f)) return false;
   switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_INT64:
-      *value = static_cast<double>(r->GetInt64(*holder, f));
+    case FieldDescriptor::CPPTYPE_INT32:
+      *value = static_cast<double>(r->GetInt32(*holder, f));
       return true;
     case FieldDescriptor::CPPTYPE_DOUBLE:
       *value = r->GetDouble(*holder, f);

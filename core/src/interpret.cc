@@ -153,7 +153,12 @@ class Interpreter {
                   cell.span);
         continue;
       }
-      out_.SetFigure(path, money ? v.number * scale : v.number, cell.span);
+      if (!out_.SetFigure(path, money ? v.number * scale : v.number,
+                          cell.span)) {
+        out_.Warn("figure_out_of_range", path,
+                  "'" + cell.text + "' is too large to be a figure", cell.span);
+        continue;
+      }
       if (v.repaired) {
         out_.Warn("figure_repaired", path,
                   absl::StrCat("read '", cell.text, "' as ", v.number,
