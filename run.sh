@@ -11,6 +11,9 @@
 #   ./run.sh build              install missing packages, configure, build
 #   ./run.sh deps               install missing packages only
 #   ./run.sh serve [FLAGS...]   build, run gongkai-server in the foreground
+#   ./run.sh fleet              build, run three gongkai-server instances
+#                               (gRPC 50051-50053, metrics 9051-9053) behind
+#                               HAProxy on 127.0.0.1:50050 until Ctrl-C
 #
 # Environment: BUILD_DIR (default build/), BUILD_TYPE (default Release),
 # JOBS (default: number of CPUs), CORPUS_DIR (default ../shared/corpus).
@@ -26,12 +29,16 @@ CMAKE_CORPUS_ARG=()
 CORPUS_DIR="${CORPUS_DIR:-$ROOT/../shared/corpus}"
 
 # What a fresh Debian 12 needs to build and test gongkai. libopencc-data
-# ships the conversion dictionaries (/usr/share/opencc/t2s.json).
+# ships the conversion dictionaries (/usr/share/opencc/t2s.json). The fleet
+# tests and `./run.sh fleet` use haproxy (and check the nginx config with
+# nginx), the Python client python3-grpcio, the deployment test python3-yaml,
+# the TLS test openssl.
 PACKAGES=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libicu-dev libopencc-dev libopencc-data
-  libgtest-dev libgmock-dev python3
+  libgtest-dev libgmock-dev libxml2-dev python3
+  haproxy nginx python3-grpcio python3-yaml openssl
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -158,8 +165,61 @@ serve() {
   exec "$BUILD_DIR/service/gongkai-server" "$@"
 }
 
+# Three instances as deploy/systemd/gongkai@.service would run them, and
+# HAProxy in the foreground with deploy/haproxy/haproxy.cfg; every process
+# started directly so its PID is known, and stopped by it.
+FLEET_PIDS=()
+stop_fleet() {
+  local pid
+  for pid in "${FLEET_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${FLEET_PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  FLEET_PIDS=()
+  [[ -n "$TMP_DIR" ]] && rm -rf "$TMP_DIR"
+  return 0
+}
+
+fleet() {
+  command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] ||
+    die "haproxy is not installed (./run.sh deps)"
+  build
+  TMP_DIR="$(mktemp -d)"
+  trap stop_fleet EXIT
+  trap 'exit 0' INT TERM
+  local n
+  for n in 1 2 3; do
+    "$BUILD_DIR/service/gongkai-server" --listen="127.0.0.1:5005$n" \
+      --metrics_listen="127.0.0.1:905$n" --shutdown_grace_ms=3000 \
+      --port_file="$TMP_DIR/port$n" >"$TMP_DIR/server$n.log" 2>&1 </dev/null &
+    FLEET_PIDS+=($!)
+  done
+  local i
+  for n in 1 2 3; do
+    for ((i = 0; i < 600; i++)); do
+      [[ -s "$TMP_DIR/port$n" ]] && break
+      kill -0 "${FLEET_PIDS[$((n - 1))]}" 2>/dev/null || {
+        cat "$TMP_DIR/server$n.log" >&2
+        die "gongkai-server $n exited (is port 5005$n or 905$n taken?)"
+      }
+      sleep 0.1
+    done
+    [[ -s "$TMP_DIR/port$n" ]] || die "gongkai-server $n did not listen"
+    log "gongkai-server $n: pid ${FLEET_PIDS[$((n - 1))]}, gRPC 127.0.0.1:5005$n, metrics http://127.0.0.1:905$n/metrics"
+  done
+  /usr/sbin/haproxy -db -f "$ROOT/deploy/haproxy/haproxy.cfg" </dev/null &
+  FLEET_PIDS+=($!)
+  log "haproxy: pid $!, gRPC on 127.0.0.1:50050, stats http://127.0.0.1:8404/stats"
+  log "try: $BUILD_DIR/service/gongkai extract --server=127.0.0.1:50050 FILE"
+  log "  or $BUILD_DIR/service/gongkai extract --server=ipv4:127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053 FILE"
+  log "Ctrl-C stops all four"
+  wait "${FLEET_PIDS[3]}" || true
+}
+
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -171,5 +231,6 @@ case "$command" in
   build) build ;;
   deps) install_deps ;;
   serve) serve "$@" ;;
+  fleet) fleet ;;
   *) usage ;;
 esac

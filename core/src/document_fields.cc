@@ -27,6 +27,10 @@ struct Compacted {
 
 Compacted CompactRange(std::string_view doc, size_t begin, size_t end) {
   Compacted c;
+  // Often the whole document: reserve rather than grow byte by byte.
+  const size_t stop = std::min(end, doc.size());
+  c.text.reserve(stop > begin ? stop - begin : 0);
+  c.at.reserve(stop > begin ? stop - begin : 0);
   for (size_t i = begin; i < end && i < doc.size(); ++i) {
     char ch = doc[i];
     if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') continue;
@@ -188,6 +192,11 @@ class FieldReader {
         continue;
       std::string_view head(c.text.data(), k);
       size_t label_end = head.size() - StripLabel(head).size();
+      // Heading markup of a converter ("# ", "****** ") is no part of it.
+      while (label_end < head.size() &&
+             std::string_view("#*=").find(head[label_end]) !=
+                 std::string_view::npos)
+        ++label_end;
       // The last "<4 digits>年" before 政府信息公开.
       size_t y = std::string::npos;
       for (size_t p = label_end; p + 4 < head.size() + 1; ++p) {
@@ -276,11 +285,14 @@ class FieldReader {
     for (size_t i = 0; i < limit; ++i) {
       Compacted c = LineAt(i);
       for (std::string_view label : {"发布时间:", "发布日期:", "成文日期:"}) {
-        if (c.text.rfind(label, 0) != 0) continue;
-        if (std::optional<Date> d = DateAt(c.text, label.size())) {
+        if (c.text.rfind(label, 0) != 0 || c.at.size() <= label.size())
+          continue;
+        // Read the date in the line itself: compacting ran it into the time
+        // after it ("2018-01-23 08:51").
+        if (std::optional<Date> d = DateAt(text_, c.at[label.size()])) {
           out_->SetField("published_on",
                          absl::StrFormat("%04d-%02d-%02d", d->y, d->m, d->d),
-                         c.SpanOf(d->begin, d->end));
+                         Span{d->begin, d->end});
           published_ = true;
           return;
         }
@@ -325,6 +337,15 @@ class FieldReader {
       size_t k = all.text.find(label);
       if (k == std::string::npos) continue;
       size_t b = k + label.size();
+      // "电话/传真:0591-...": one number for both.
+      if (all.text.substr(b, 1) == "/") {
+        size_t len = 0;
+        for (int n = 0; n < 2 && b + 1 < all.text.size() &&
+                        IsCjk(CodePointAt(all.text, b + 1, &len));
+             ++n)
+          b += len;
+        ++b;
+      }
       if (all.text.substr(b, 1) == ":") ++b;
       size_t e = b;
       int digits = 0;

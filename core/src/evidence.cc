@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/strings/str_split.h"
@@ -16,10 +18,69 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
+// A contract path as fields from the Report down, with the reflection of
+// the message holding each (looked up once: every GetReflection() call goes
+// through protobuf's descriptor-assignment once-flag).
+struct FieldPath {
+  std::vector<const FieldDescriptor*> fields;
+  std::vector<const google::protobuf::Reflection*> reflections;
+};
+
+// Every contract path of the Report ("applications.granted.total", and the
+// messages on the way), read from the descriptor once. Paths are resolved
+// for every figure read or written -- inference and the checks read each
+// figure many times -- and splitting the path and looking each name up was
+// most of the pipeline's CPU time.
+const std::unordered_map<std::string, FieldPath>& ContractPaths() {
+  static const auto* paths = [] {
+    auto* out = new std::unordered_map<std::string, FieldPath>();
+    FieldPath at;
+    auto walk = [&](auto& self, const google::protobuf::Descriptor* d,
+                    const std::string& prefix) -> void {
+      if (at.fields.size() > 8) return;  // the contract is shallow
+      const google::protobuf::Reflection* r =
+          google::protobuf::MessageFactory::generated_factory()
+              ->GetPrototype(d)
+              ->GetReflection();
+      for (int i = 0; i < d->field_count(); ++i) {
+        const FieldDescriptor* f = d->field(i);
+        if (f->is_repeated()) continue;
+        std::string name =
+            prefix.empty() ? f->name() : prefix + "." + f->name();
+        at.fields.push_back(f);
+        at.reflections.push_back(r);
+        (*out)[name] = at;
+        if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          self(self, f->message_type(), name);
+        }
+        at.fields.pop_back();
+        at.reflections.pop_back();
+      }
+    };
+    walk(walk, v1::Report::descriptor(), "");
+    return out;
+  }();
+  return *paths;
+}
+
 // Walks to the message holding the last path element; creates submessages
 // when `create`. Returns null if any element is not in the contract.
 const FieldDescriptor* Resolve(Message* root, const std::string& path,
                                bool create, Message** holder) {
+  if (root->GetDescriptor() == v1::Report::descriptor()) {
+    const auto& paths = ContractPaths();
+    auto it = paths.find(path);
+    if (it == paths.end()) return nullptr;
+    const FieldPath& p = it->second;
+    Message* m = root;
+    for (size_t i = 0; i + 1 < p.fields.size(); ++i) {
+      const auto* r = p.reflections[i];
+      if (!create && !r->HasField(*m, p.fields[i])) return nullptr;
+      m = r->MutableMessage(m, p.fields[i]);
+    }
+    *holder = m;
+    return p.fields.back();
+  }
   std::vector<std::string> parts = absl::StrSplit(path, '.');
   Message* m = root;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -64,6 +125,19 @@ bool ReportWriter::SetFigure(const std::string& path, double value, Span span,
 bool ReportWriter::HasFigure(const std::string& path) const {
   double unused;
   return GetFigure(*report_, path, &unused);
+}
+
+bool ReportWriter::ClearFigure(const std::string& path) {
+  if (!HasFigure(path)) return false;
+  Message* holder = nullptr;
+  const FieldDescriptor* f = Resolve(report_, path, false, &holder);
+  if (f == nullptr) return false;
+  holder->GetReflection()->ClearField(holder, f);
+  auto* evidence = report_->mutable_evidence();
+  for (int i = evidence->size() - 1; i >= 0; --i) {
+    if (evidence->Get(i).path() == path) evidence->DeleteSubrange(i, 1);
+  }
+  return true;
 }
 
 bool ReportWriter::SetField(const std::string& path, const std::string& value,
@@ -122,12 +196,18 @@ void ReportWriter::Warn(std::string code, std::string path,
 
 bool GetFigure(const v1::Report& report, const std::string& path,
                double* value) {
-  Message* holder = nullptr;
-  // Resolve does not mutate when create == false.
-  const FieldDescriptor* f = Resolve(const_cast<v1::Report*>(&report), path,
-                                     false, &holder);
-  if (f == nullptr) return false;
-  const auto* r = holder->GetReflection();
+  // Read-only walk: an unset submessage reads as its default instance, in
+  // which the figure is unset too, so only the last field needs HasField
+  // (this runs ~1000 times per document, from inference and the checks).
+  auto it = ContractPaths().find(path);
+  if (it == ContractPaths().end()) return false;
+  const FieldPath& p = it->second;
+  const Message* holder = &report;
+  for (size_t i = 0; i + 1 < p.fields.size(); ++i) {
+    holder = &p.reflections[i]->GetMessage(*holder, p.fields[i]);
+  }
+  const FieldDescriptor* f = p.fields.back();
+  const auto* r = p.reflections.back();
   if (!r->HasField(*holder, f)) return false;
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32:

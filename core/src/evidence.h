@@ -26,6 +26,9 @@ class ReportWriter {
   bool SetFigure(const std::string& path, double value, Span span,
                  bool inferred = false);
   bool HasFigure(const std::string& path) const;
+  // Removes the figure at a path and its evidence (a reading withheld as
+  // unsure after the fact); false if there was none.
+  bool ClearFigure(const std::string& path);
   // Sets a string or int field at a path ("agency", "contact.phone").
   bool SetField(const std::string& path, const std::string& value, Span span);
   bool SetField(const std::string& path, int value, Span span);

@@ -8,10 +8,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "cancel.h"
 #include "document_fields.h"
 #include "evidence.h"
+#include "cut_labels.h"
 #include "figures.h"
+#include "infer.h"
 #include "labels.h"
+#include "ocr_cells.h"
+#include "run_together.h"
+#include "utf8.h"
 
 namespace gongkai {
 namespace {
@@ -28,14 +34,22 @@ struct ReadRow {
 class Interpreter {
  public:
   Interpreter(absl::string_view original, const NormalizedText& doc,
-              const Layout& layout, v1::Report* report)
+              const Layout& layout, v1::Report* report, InferenceNotes* notes)
       : out_(original, doc, report), doc_(doc), layout_(layout),
-        ocr_(layout.ocr) {}
+        ocr_(layout.ocr), notes_(notes) {}
 
   void Run() {
     tmpl_ = DetectTemplate();
     out_.report()->set_template_(tmpl_);
+    if (layout_.run_together) {  // cells ran together: split figures first
+      SplitLayout split = SplitRunTogether(doc_.text, layout_, tmpl_);
+      split_ = std::move(split.layout);
+      for (SplitWarning& w : split.warnings)
+        out_.Warn(std::move(w.code), std::move(w.path), std::move(w.message),
+                  w.span);
+    }
     ReadBlocks();
+    if (ExtractionCancelled()) return;
     ReadDocumentFields(doc_, layout_, &out_);
     WarnUnread();
   }
@@ -48,6 +62,20 @@ class Interpreter {
     for (size_t i = 0; i < row.cells.size(); ++i) {
       all.push_back(ReadCell(row.cells[i].text, ocr_));
       if (all.back().kind == CellValue::Kind::kText) last_text = i;
+    }
+    if (ocr_) {
+      // OCR: the label ends at the first figure after its last word; text
+      // after that is a misread figure or a stray mark, not label.
+      size_t from = 0;
+      for (size_t i = 0; i < row.cells.size(); ++i) {
+        if (CjkCount(row.cells[i].text) >= 2) from = i + 1;
+      }
+      for (size_t i = from; i < row.cells.size(); ++i) {
+        if (IsOcrFigureCell(row.cells[i].text)) {
+          last_text = static_cast<int>(i) - 1;
+          break;
+        }
+      }
     }
     for (int i = 0; i <= last_text; ++i) {
       if (all[i].kind == CellValue::Kind::kText) {
@@ -87,16 +115,27 @@ class Interpreter {
       return n;
     };
     int n2019 = count(v1::TEMPLATE_2019), n2021 = count(v1::TEMPLATE_2021);
+    // The row labels of the standard table, not prose about applications
+    // (their last words may be cut off: html2text).
+    bool applications =
+        all.find("本年新收政府信息公开") != std::string::npos ||
+        all.find("上年结转政府信息公开") != std::string::npos;
+    // A marker that names a row (政府集中采购) also occurs in prose
+    // ("政府集中采购项目类信息7条"): without a column header or the
+    // applications table it decides nothing.
+    int headers = 0;
+    for (v1::Template t : {v1::TEMPLATE_2019, v1::TEMPLATE_2021}) {
+      for (std::string_view m : TemplateMarkers(t)) {
+        headers += !MatchProactiveRow(m, false) && all.find(m) != all.npos;
+      }
+    }
+    if (headers == 0 && !applications) return v1::TEMPLATE_NONSTANDARD;
     if (n2019 > n2021) return v1::TEMPLATE_2019;
     if (n2021 > n2019) return v1::TEMPLATE_2021;
     // A tie, or section 二's headers lost: section 三 tells the templates
     // apart too -- 2021 splits （六）其他处理 into three sub-rows.
     bool split = all.find("不补正") != std::string::npos ||
                  all.find("收费通知") != std::string::npos;
-    // The row labels of the standard table, not prose about applications.
-    bool applications =
-        all.find("本年新收政府信息公开申请") != std::string::npos ||
-        all.find("上年结转政府信息公开申请") != std::string::npos;
     if (n2019 > 0 || applications) {
       return split ? v1::TEMPLATE_2021 : v1::TEMPLATE_2019;
     }
@@ -171,10 +210,12 @@ class Interpreter {
   void ReadBlocks() {
     std::string* section_text = nullptr;
     std::string overview, problems, other;
-    for (const Block& b : layout_.blocks) {
+    for (const Block& b : (layout_.run_together ? split_ : layout_).blocks) {
+      if (ExtractionCancelled()) return;  // the caller discards the report
       if (b.kind == Block::Kind::kParagraph) {
         std::string_view text(doc_.text);
         text = text.substr(b.span.begin, b.span.end - b.span.begin);
+        if (!b.text.empty()) text = b.text;  // the plugin's reading of it
         std::optional<Section> s = SectionOfHeading(text);
         if (s) {
           EnterSection(*s);
@@ -184,6 +225,8 @@ class Interpreter {
                                                         : nullptr;
           continue;
         }
+        // "第二十条第(五)项" above a sub-table, as a line of its own.
+        if (text.size() <= 60) cut_labels_.SeeHeader(Compact(text));
         if (section_text) {
           std::string_view t = text;
           while (!t.empty() && (t.front() == ' ' || t.front() == '\n'))
@@ -197,7 +240,10 @@ class Interpreter {
         }
         continue;
       }
-      for (const Row& row : b.table.rows) ReadTableRow(row);
+      for (const Row& row : b.table.rows) {
+        if (ExtractionCancelled()) return;
+        ReadTableRow(row);
+      }
     }
     FlushPending();
     FinishReviews();
@@ -213,6 +259,7 @@ class Interpreter {
       FinishReviews();
     section_ = s;
     group_ = 0;
+    cut_labels_.Reset();
     applicant_header_.clear();
     unit_scale_ = 1;
   }
@@ -234,6 +281,32 @@ class Interpreter {
         return RowKey{Section::kProactive, *key};
     }
     return std::nullopt;
+  }
+
+  bool InTemplate(const RowKey& k) const {
+    if (k.section == Section::kProactive)
+      return !ProactiveColumnsOf(k.key, tmpl_).empty();
+    for (const RowSpec& r : ApplicationRows()) {
+      if (r.key == k.key) return (r.templates & TemplateBit(tmpl_)) != 0;
+    }
+    return false;
+  }
+
+  // Identify(), or else the row a label cut short names (cut_labels.h). A
+  // keyword of a row this template lacks (2019's 其他处理 in a 2021 report,
+  // the sub-row's own words cut) gives way to a cut label that fits.
+  std::optional<RowKey> IdentifyRow(const ReadRow& r) {
+    std::optional<RowKey> key = Identify(r.label);
+    if (key && InTemplate(*key)) return key;
+    std::vector<std::string> cells;
+    for (const Cell* c : r.texts) cells.push_back(Compact(c->text));
+    for (Section s : {Section::kApplications, Section::kProactive}) {
+      Section other = s == Section::kProactive ? Section::kApplications
+                                               : Section::kProactive;
+      if (section_ == other) continue;
+      if (auto cut = cut_labels_.Match(cells, s, tmpl_)) return RowKey{s, *cut};
+    }
+    return key;
   }
 
   size_t ExpectedColumns(const RowKey& k) const {
@@ -288,16 +361,30 @@ class Interpreter {
       ReadHeaderRow(r);
       return;
     }
-    if (std::optional<RowKey> key = Identify(r.label)) {
+    if (std::optional<RowKey> key = IdentifyRow(r)) {
       FlushPending();
-      if (text_only) {
+      // OCR wraps a row's figures onto the next line too: a row short of
+      // figures waits for them like a label alone.
+      if (text_only || (ocr_ && Filled(r) < ExpectedColumns(*key))) {
+        pending_short_ = !text_only;
         pending_.emplace(*key, std::move(r));
       } else {
         Emit(*key, r);
       }
       return;
     }
-    if (pending_) {
+    if (pending_ && pending_short_ &&
+        (!r.label.empty() ||
+         FigureCells(pending_->second) + FigureCells(r) !=
+             ExpectedColumns(pending_->first))) {
+      // Only figures alone that make the short OCR row whole continue it.
+      FlushPending();
+      if (text_only) ReadHeaderRow(r);
+      return;
+    }
+    // Split run-together figures always come with their own label: none
+    // is handed to a label that waits.
+    if (pending_ && !layout_.run_together) {
       if (!text_only) {
         // Figures (perhaps after the wrapped end of the label) for the
         // label that waits.
@@ -336,6 +423,7 @@ class Interpreter {
   void ReadHeaderRow(const ReadRow& r) {
     for (const Cell* c : r.texts) {
       std::string text = Compact(c->text);
+      cut_labels_.SeeHeader(text);
       if (std::optional<std::string_view> col = MatchApplicantColumn(text)) {
         applicant_header_.insert(std::string(*col));
       }
@@ -354,6 +442,9 @@ class Interpreter {
     if (columns.empty()) return;  // a row this template lacks
     std::string prefix = "proactive." + std::string(key);
     std::optional<std::vector<int>> idx = Fit(r, columns);
+    if (ocr_ && !(idx && AllFigures(r, *idx)) &&
+        EmitOcr(prefix, r, columns, unit_scale_))
+      return;
     if (!idx) {
       Unfit(prefix, r, columns.size());
       return;
@@ -366,6 +457,8 @@ class Interpreter {
     std::vector<std::string_view> all;
     for (const ColumnSpec& c : ApplicantColumns()) all.push_back(c.key);
     std::optional<std::vector<int>> idx = Fit(r, all);
+    if (ocr_ && !(idx && AllFigures(r, *idx)) && EmitOcr(prefix, r, all, 1))
+      return;
     if (idx) {
       Assign(prefix, r, all, *idx, 1);
       return;
@@ -406,12 +499,21 @@ class Interpreter {
     for (const std::string& n : names) columns.push_back(n);
     bool done = false;
     for (const ReadRow& r : review_rows_) {
-      if (r.parsed.size() == columns.size()) {
+      if (r.parsed.size() == columns.size() &&
+          (!ocr_ || AllFigures(r, *Fit(r, columns)))) {
         std::optional<std::vector<int>> idx = Fit(r, columns);
         Assign("reviews", r, columns, *idx, 1);
         done = true;
         break;
       }
+    }
+    if (!done && ocr_) {
+      ReadRow joined;
+      for (auto& [cell, value] : review_cells_) {
+        joined.values.push_back(cell);
+        joined.parsed.push_back(value);
+      }
+      done = EmitOcr("reviews", joined, columns, 1);
     }
     if (!done && review_cells_.size() == columns.size()) {
       ReadRow joined;
@@ -443,7 +545,85 @@ class Interpreter {
               span);
   }
 
+  // True if every cell idx maps to reads as a figure, blank or empty.
+  static bool AllFigures(const ReadRow& r, const std::vector<int>& idx) {
+    for (int i : idx) {
+      if (r.parsed[i].kind == CellValue::Kind::kText) return false;
+    }
+    return true;
+  }
+
+  static size_t FigureCells(const ReadRow& r) {
+    size_t n = 0;
+    for (const Cell* c : r.values) n += IsOcrFigureCell(c->text);
+    return n;
+  }
+
+  static size_t CjkCount(std::string_view s) {
+    size_t n = 0;
+    for (size_t i = 0; i < s.size();) {
+      size_t len = 0;
+      if (IsCjk(CodePointAt(s, i, &len))) ++n;
+      i += len > 0 ? len : 1;
+    }
+    return n;
+  }
+
+  // OCR: reads the row's value cells every way OCR may have garbled them
+  // (ocr_cells.h). A figure every reading agrees on is assigned; the rest
+  // is left to the table's arithmetic (infer.h). False if no reading fits
+  // the columns.
+  bool EmitOcr(const std::string& prefix, const ReadRow& r,
+               const std::vector<std::string_view>& columns, double scale) {
+    std::vector<std::string_view> texts;
+    OpenRow open;
+    for (size_t i = 0; i < r.values.size(); ++i) {
+      if (r.parsed[i].kind == CellValue::Kind::kEmpty) continue;
+      texts.push_back(r.values[i]->text);
+      open.sources.push_back(r.values[i]->span);
+    }
+    std::vector<OcrCandidate> candidates = OcrCandidates(texts, columns.size());
+    if (candidates.empty()) return false;
+    bool open_left = false;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      std::string path = prefix + "." + std::string(columns[c]);
+      open.paths.push_back(path);
+      const OcrCell& first = candidates[0][c];
+      bool agree = first.value.has_value();
+      for (const OcrCandidate& k : candidates) {
+        agree = agree && k[c].value && *k[c].value == *first.value &&
+                k[c].integral == first.integral;
+      }
+      if (!agree) {
+        open_left = true;
+        continue;
+      }
+      bool money = columns[c] == "amount_10k_yuan";
+      if ((!money && !first.integral) ||
+          (*first.value < 0 && columns[c] != "change") ||
+          out_.HasFigure(path))
+        continue;
+      Span span = first.source >= 0 ? open.sources[first.source] : Span{};
+      out_.SetFigure(path, money ? *first.value * scale : *first.value, span);
+      if (first.alternative || candidates.size() > 1) {
+        out_.Warn("figure_repaired", path,
+                  absl::StrCat("read as ", *first.value,
+                               " (OCR: every reading of the row agrees)"),
+                  span);
+      }
+    }
+    if (open_left && notes_ != nullptr) {
+      open.candidates = std::move(candidates);
+      notes_->open_rows.push_back(std::move(open));
+    }
+    return true;
+  }
+
   void WarnUnread() {
+    if (notes_ != nullptr) {
+      notes_->blank = blank_;
+      notes_->ocr = ocr_;
+    }
     for (const std::string& path : TemplatePaths(tmpl_)) {
       if (out_.HasFigure(path) || blank_.count(path)) continue;
       out_.Warn("cell_unread", path,
@@ -454,7 +634,9 @@ class Interpreter {
   ReportWriter out_;
   const NormalizedText& doc_;
   const Layout& layout_;
+  Layout split_;  // layout_ with run-together figures split (run_together.h)
   const bool ocr_;
+  InferenceNotes* notes_;
   v1::Template tmpl_ = v1::TEMPLATE_UNSPECIFIED;
   Section section_ = Section::kUnknown;
   int group_ = 0;
@@ -464,13 +646,16 @@ class Interpreter {
   std::vector<std::pair<const Cell*, CellValue>> review_cells_;
   std::set<std::string> blank_;  // paths the document leaves blank
   std::optional<std::pair<RowKey, ReadRow>> pending_;
+  CutLabels cut_labels_;  // labels cut short: the 第二十条 item open
+  bool pending_short_ = false;  // pending_ is an OCR row short of figures
 };
 
 }  // namespace
 
 void Interpret(absl::string_view original, const NormalizedText& doc,
-               const Layout& layout, v1::Report* report) {
-  Interpreter(original, doc, layout, report).Run();
+               const Layout& layout, v1::Report* report,
+               InferenceNotes* notes) {
+  Interpreter(original, doc, layout, report, notes).Run();
 }
 
 }  // namespace gongkai

@@ -3,6 +3,7 @@
 #include "labels.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "utf8.h"
@@ -23,32 +24,72 @@ bool ContainsAny(std::string_view s,
 }
 
 // Share of `want`'s characters found in `got` (as a multiset), scaled down
-// when `got` is much longer: how much of a label survived OCR.
-double Overlap(std::string_view got, std::string_view want) {
+// when `got` is much longer: how much of a label survived OCR. Characters
+// are weighted by how few of the labels hold them (`weight`), so the words
+// that tell rows apart count more than 政府信息公开申请, which many share.
+double Overlap(std::string_view got, std::string_view want,
+               const std::map<char32_t, double>& weight) {
   std::vector<char32_t> g = DecodeUtf8(got), w = DecodeUtf8(want);
   if (w.empty() || g.empty()) return 0;
+  auto wt = [&](char32_t c) {
+    auto it = weight.find(c);
+    return it == weight.end() ? 1.0 : it->second;
+  };
   std::map<char32_t, int> pool;
-  for (char32_t c : g) ++pool[c];
-  int hit = 0;
+  double got_weight = 0, want_weight = 0, hit = 0;
+  for (char32_t c : g) {
+    ++pool[c];
+    got_weight += wt(c);
+  }
   for (char32_t c : w) {
+    want_weight += wt(c);
     auto it = pool.find(c);
     if (it != pool.end() && it->second > 0) {
       --it->second;
-      ++hit;
+      hit += wt(c);
     }
   }
-  double recall = static_cast<double>(hit) / w.size();
-  double precision = static_cast<double>(hit) / g.size();
-  return std::min(recall, precision + 0.25);
+  if (want_weight <= 0 || got_weight <= 0) return 0;
+  return std::min(hit / want_weight, hit / got_weight + 0.25);
 }
 
-// The best approximate match of `label` among `rows`, if clearly the best.
+// Weight of each character of the rows' labels: log of how rare it is
+// among them. ASCII (numbering, punctuation) weighs little: OCR garbles it.
+std::map<char32_t, double> LabelWeights(const std::vector<RowSpec>& rows) {
+  std::map<char32_t, int> df;
+  for (const RowSpec& r : rows) {
+    std::vector<char32_t> cs = DecodeUtf8(r.label);
+    std::sort(cs.begin(), cs.end());
+    cs.erase(std::unique(cs.begin(), cs.end()), cs.end());
+    for (char32_t c : cs) ++df[c];
+  }
+  std::map<char32_t, double> weight;
+  for (const auto& [c, n] : df) {
+    weight[c] = c < 0x80 ? 0.2 : std::log((rows.size() + 1.0) / (n + 0.5));
+  }
+  return weight;
+}
+
+// The best approximate match of `label` among `rows`, if clearly the best;
+// `*margin` gets how far ahead of the second it is.
 std::optional<std::string_view> FuzzyRow(std::string_view label,
-                                         const std::vector<RowSpec>& rows) {
+                                         const std::vector<RowSpec>& rows,
+                                         double* margin = nullptr) {
+  // The row tables are static: their weights are computed once each, not
+  // for every label read.
+  static const auto* proactive =
+      new std::map<char32_t, double>(LabelWeights(ProactiveRows()));
+  static const auto* applications =
+      new std::map<char32_t, double>(LabelWeights(ApplicationRows()));
+  std::map<char32_t, double> other;
+  const std::map<char32_t, double>& weight =
+      &rows == &ProactiveRows()     ? *proactive
+      : &rows == &ApplicationRows() ? *applications
+                                    : (other = LabelWeights(rows));
   double best = 0, second = 0;
   const RowSpec* found = nullptr;
   for (const RowSpec& r : rows) {
-    double s = Overlap(label, r.label);
+    double s = Overlap(label, r.label, weight);
     if (s > best) {
       second = best;
       best = s;
@@ -57,7 +98,9 @@ std::optional<std::string_view> FuzzyRow(std::string_view label,
       second = s;
     }
   }
-  if (found && best >= 0.7 && best - second >= 0.15) return found->key;
+  if (margin != nullptr) *margin = best - second;
+  // Most of the label survived, or half of it and far ahead of the rest.
+  if (found && best - second >= 0.15 && best >= 0.5) return found->key;
   return std::nullopt;
 }
 
@@ -280,11 +323,18 @@ std::optional<std::string_view> MatchApplicationRow(std::string_view label,
   if (*group == 6 && Contains(label, "其他") && !Contains(label, "其他处理"))
     return std::string_view("other_other");
   if (ocr) {
-    std::optional<std::string_view> key = FuzzyRow(label, ApplicationRows());
+    double margin = 0;
+    std::optional<std::string_view> key =
+        FuzzyRow(label, ApplicationRows(), &margin);
     if (key) {
       for (const RowSpec& r : ApplicationRows()) {
-        if (r.key == *key && r.group != 0 && r.group != *group)
-          return std::nullopt;  // a sub-row outside its group: unsure
+        // A sub-row outside its group is unsure, unless its own words are
+        // far clearer than any other row's (OCR often loses the group's
+        // label, which stands on another line).
+        if (r.key == *key && r.group != 0 && r.group != *group) {
+          if (margin < 0.3) return std::nullopt;
+          *group = r.group;
+        }
       }
     }
     return key;
@@ -332,6 +382,27 @@ std::vector<std::string> TemplatePaths(v1::Template t) {
     }
   }
   return paths;
+}
+
+std::vector<std::string_view> RowWordings(std::string_view key) {
+  std::vector<std::string_view> out;
+  for (const auto* rows : {&ProactiveRows(), &ApplicationRows()}) {
+    for (const RowSpec& r : *rows) {
+      if (r.key == key) out.push_back(r.label);
+    }
+  }
+  // The 2021 template's wording of a row the 2019 one words shorter.
+  if (key == "normative_documents") out.push_back("行政规范性文件");
+  return out;
+}
+
+int ProactiveClause(std::string_view key) {
+  if (key == "regulations" || key == "normative_documents") return 1;
+  if (key == "licensing" || key == "other_services") return 5;
+  if (key == "penalty" || key == "coercion") return 6;
+  if (key == "fees") return 8;
+  if (key == "procurement") return 9;
+  return 0;
 }
 
 }  // namespace gongkai

@@ -79,4 +79,12 @@ std::vector<std::string> TemplatePaths(v1::Template t);
 // Removes all whitespace (labels wrap and carry stray spaces).
 std::string Compact(std::string_view s);
 
+// The template's full wordings of a row: its label, and the other
+// template's wording where the two differ (2021: 行政规范性文件).
+std::vector<std::string_view> RowWordings(std::string_view key);
+
+// Section 二: the item of 第二十条 whose sub-table holds a row (1 for
+// 第二十条第（一）项, 5 for 第（五）项, ...), or 0.
+int ProactiveClause(std::string_view key);
+
 }  // namespace gongkai

@@ -92,11 +92,13 @@ constexpr size_t kMinCost = 16;
 // table, spans are clamped into the text, and every call is O(1) amortized.
 class LayoutBuilder {
  public:
-  LayoutBuilder(absl::string_view text, absl::string_view plugin_name)
+  LayoutBuilder(absl::string_view text, absl::string_view plugin_name,
+                const std::atomic<bool>* cancelled)
       : text_(text),
         plugin_name_(plugin_name),
         budget_(std::min(kMaxBudget,
-                         kBaseBudget + kBudgetPerTextByte * text.size())) {}
+                         kBaseBudget + kBudgetPerTextByte * text.size())),
+        cancelled_(cancelled) {}
 
   gk_layout_sink Sink() {
     gk_layout_sink sink;
@@ -108,6 +110,8 @@ class LayoutBuilder {
     sink.end_table = &OnEndTable;
     sink.warning = &OnWarning;
     sink.hint = &OnHint;
+    sink.cancelled = &OnCancelled;
+    sink.paragraph_text = &OnParagraphText;
     return sink;
   }
 
@@ -130,7 +134,8 @@ class LayoutBuilder {
   template <typename F>
   static void Guarded(void* ctx, size_t cost, F&& f) {
     auto* self = static_cast<LayoutBuilder*>(ctx);
-    if (self == nullptr || self->exhausted_) return;
+    // Once cancelled the layout is discarded: take nothing more.
+    if (self == nullptr || self->exhausted_ || self->Cancelled()) return;
     cost = std::max(cost, kMinCost);
     if (cost > self->budget_) {
       self->exhausted_ = true;
@@ -147,6 +152,14 @@ class LayoutBuilder {
   static void OnParagraph(void* ctx, size_t begin, size_t end) {
     Guarded(ctx, sizeof(Block),
             [&](LayoutBuilder& b) { b.Paragraph(begin, end); });
+  }
+  static void OnParagraphText(void* ctx, size_t begin, size_t end,
+                              const char* text, size_t text_len) {
+    size_t copied = text != nullptr ? text_len : 0;
+    Guarded(ctx,
+            sizeof(Block) +
+                std::min(copied, std::numeric_limits<size_t>::max() / 2),
+            [&](LayoutBuilder& b) { b.Paragraph(begin, end, text, copied); });
   }
   static void OnBeginTable(void* ctx) {
     Guarded(ctx, sizeof(Block), [](LayoutBuilder& b) {
@@ -184,11 +197,20 @@ class LayoutBuilder {
           {b.Clamp(begin, end), BoundedString(message, kMaxInfoLength)});
     });
   }
+  static int OnCancelled(void* ctx) {
+    auto* self = static_cast<LayoutBuilder*>(ctx);
+    return self != nullptr && self->Cancelled() ? 1 : 0;
+  }
   static void OnHint(void* ctx, int hint) {
     Guarded(ctx, 0, [&](LayoutBuilder& b) {
       if (hint == GK_HINT_OCR) b.layout_.ocr = true;
       if (hint == GK_HINT_RUN_TOGETHER) b.layout_.run_together = true;
+      if (hint == GK_HINT_MARKUP) b.layout_.markup = true;
     });
+  }
+
+  bool Cancelled() const {
+    return cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed);
   }
 
   Span Clamp(size_t begin, size_t end) const {
@@ -197,13 +219,17 @@ class LayoutBuilder {
     return Span{begin, end};
   }
 
-  void Paragraph(size_t begin, size_t end) {
+  // text: the paragraph's own text (paragraph_text), else null.
+  void Paragraph(size_t begin, size_t end, const char* text = nullptr,
+                 size_t text_len = 0) {
     CloseTable();
     Span span = Clamp(begin, end);
-    if (span.begin == span.end) return;  // nothing to read
+    if (text == nullptr ? span.begin == span.end : text_len == 0)
+      return;  // nothing to read
     Block block;
     block.kind = Block::Kind::kParagraph;
     block.span = span;
+    if (text != nullptr) block.text.assign(text, text_len);
     layout_.blocks.push_back(std::move(block));
   }
 
@@ -258,6 +284,7 @@ class LayoutBuilder {
   size_t table_end_ = 0;
   size_t budget_;  // bytes the plugin may still add to the layout
   bool exhausted_ = false;
+  const std::atomic<bool>* cancelled_;  // may be null
 };
 
 // Checks a plugin table, runs its init() and adds it to plugins. On failure
@@ -273,6 +300,13 @@ absl::Status Adopt(const gk_plugin* table, void* handle,
     return Refuse(kRefused, origin,
                   absl::StrCat("built for plugin ABI ", table->abi_major,
                                ", this host speaks ABI ", GK_ABI_MAJOR));
+  }
+  // A newer minor may read sink members this host does not pass.
+  if (table->abi_minor > GK_ABI_MINOR) {
+    return Refuse(kRefused, origin,
+                  absl::StrCat("built for plugin ABI ", table->abi_major, ".",
+                               table->abi_minor, ", newer than this host's ",
+                               GK_ABI_MAJOR, ".", GK_ABI_MINOR));
   }
   if (table->detect == nullptr || table->extract == nullptr) {
     return Refuse(kRefused, origin,
@@ -432,8 +466,9 @@ std::vector<PluginScore> PluginRegistry::Detect(absl::string_view text) const {
   return scores;
 }
 
-absl::StatusOr<Layout> PluginRegistry::Extract(absl::string_view name,
-                                               absl::string_view text) const {
+absl::StatusOr<Layout> PluginRegistry::Extract(
+    absl::string_view name, absl::string_view text,
+    const std::atomic<bool>* cancelled) const {
   const Plugin* plugin = Find(plugins_, name);
   if (plugin == nullptr) {
     std::vector<std::string> names;
@@ -442,7 +477,7 @@ absl::StatusOr<Layout> PluginRegistry::Extract(absl::string_view name,
         absl::StrCat("no plugin named \"", absl::CEscape(name), "\" (loaded: ",
                      names.empty() ? "none" : absl::StrJoin(names, ", "), ")"));
   }
-  LayoutBuilder builder(text, plugin->description().name);
+  LayoutBuilder builder(text, plugin->description().name, cancelled);
   gk_layout_sink sink = builder.Sink();
   char error[kErrorBufferSize] = {};
   const char* data = text.data() != nullptr ? text.data() : "";

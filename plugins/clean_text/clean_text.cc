@@ -6,7 +6,10 @@
 //  (b) one cell per line starting with TAB, rows separated by blank lines,
 //      a lone TAB being an empty cell;
 //  (c) Markdown pipe tables, one row per line ("| a | b |", or "a | b" as
-//      html2text writes them), separator rows skipped.
+//      html2text writes them), separator rows skipped;
+//  (d) the same tables when their cells hold paragraphs: html2text then
+//      writes each paragraph of a cell on its own line, a lone "|" line
+//      between cells, and ends each row with "  " and a line of blanks.
 // Every other line is a paragraph.
 #include <algorithm>
 #include <cmath>
@@ -23,7 +26,7 @@ namespace sdk = gongkai::sdk;
 using sdk::TextSpan;
 
 enum class Kind : uint8_t {
-  kBlank,
+  kBlank,      // nothing but blanks (see Line::break_line)
   kText,
   kTabCell,    // shape (b): TAB, then one cell (maybe empty)
   kPipeOnly,   // "|", "||", ...: shape (a) row start or empty cells
@@ -35,6 +38,7 @@ enum class Kind : uint8_t {
 struct Line {
   Kind kind = Kind::kText;
   TextSpan trimmed;
+  bool break_line = false;  // kBlank made of blanks, not empty: a row's end
   size_t pipes = 0;  // kPipeOnly: how many
   // kPipe: every piece between pipes, trimmed, empty ones included, and
   // whether the line starts or ends with a pipe.
@@ -73,6 +77,7 @@ Line Classify(std::string_view text, TextSpan raw, bool want_pieces = true) {
   std::string_view t = sdk::SpanText(text, line.trimmed);
   if (t.empty()) {
     line.kind = Kind::kBlank;
+    line.break_line = !s.empty();
     return line;
   }
   if (t.find('|') == std::string_view::npos) {
@@ -120,11 +125,13 @@ struct Tag {
   uint8_t cells = 0;  // kPipe: content cells; kPipeOnly: pipes (both up to 2)
   bool lead = false;
   bool trail = false;
+  bool break_line = false;
 };
 
 Tag TagOf(const Line& line) {
   Tag tag;
   tag.kind = line.kind;
+  tag.break_line = line.break_line;
   tag.lead = line.lead;
   tag.trail = line.trail;
   size_t n = line.kind == Kind::kPipe ? line.ContentCells() : line.pipes;
@@ -162,7 +169,14 @@ bool IsOneCellRow(const std::vector<Tag>& tags, size_t i) {
   return i > 0 && IsRowOfCells(tags, i - 1) && IsRowOfCells(tags, i + 1);
 }
 
-enum class BlockKind { kParagraph, kSkip, kPipeDump, kMarkdown, kTabCells };
+enum class BlockKind {
+  kParagraph,
+  kSkip,
+  kPipeDump,
+  kMarkdown,
+  kTabCells,
+  kParagraphCells,  // shape (d)
+};
 
 struct Block {
   BlockKind kind;
@@ -170,12 +184,94 @@ struct Block {
   size_t last;
 };
 
-// Splits the lines into paragraphs and tables of one shape each, in order,
-// and hands each block to f.
+// Shape (d) helpers. A row ends at a break line; inside it, lone "|" lines
+// part the cells and blank lines the paragraphs of a cell.
+bool IsBreak(const Tag& tag) {
+  return tag.kind == Kind::kBlank && tag.break_line;
+}
+bool IsCellParting(const Tag& tag) {
+  return tag.kind == Kind::kPipeOnly && tag.cells == 1;
+}
+bool InParagraphRow(const Tag& tag) {
+  return tag.kind == Kind::kText || IsCellParting(tag) ||
+         (tag.kind == Kind::kBlank && !tag.break_line);
+}
+
+// The first line of the paragraph that ends before line `end` (blank lines
+// just before `end` skipped), or `end` if there is none after `floor`.
+size_t ParagraphBefore(const std::vector<Tag>& tags, size_t floor,
+                       size_t end) {
+  size_t i = end;
+  while (i > floor && tags[i - 1].kind == Kind::kBlank) --i;
+  size_t last = i;
+  while (i > floor && tags[i - 1].kind == Kind::kText) --i;
+  return i < last ? i : end;
+}
+
+// The row of shape (d) that starts at line `from`: its break line, if the
+// lines up to it are cells (paragraphs and lone "|" lines) and the row has
+// cells or is one paragraph; else npos.
+size_t ParagraphRowEnd(const std::vector<Tag>& tags, size_t from) {
+  size_t i = from;
+  bool parted = false;
+  size_t paragraphs = 0;
+  while (i < tags.size() && InParagraphRow(tags[i])) {
+    parted = parted || IsCellParting(tags[i]);
+    if (tags[i].kind == Kind::kText &&
+        (i == from || tags[i - 1].kind != Kind::kText)) {
+      ++paragraphs;
+    }
+    ++i;
+  }
+  if (i == tags.size() || !IsBreak(tags[i]) || paragraphs == 0 ||
+      (!parted && paragraphs > 1)) {
+    return std::string_view::npos;
+  }
+  return i;
+}
+
+// The tables of shape (d), as line ranges. Such a table starts with a row
+// whose break line the separator row follows; its first cell is the one
+// paragraph before the first lone "|" (what stands before it is text above
+// the table). Rows follow up to the first that is not one, or is the
+// header of the next table.
+std::vector<std::pair<size_t, size_t>> FindParagraphTables(
+    const std::vector<Tag>& tags) {
+  std::vector<std::pair<size_t, size_t>> tables;
+  size_t floor = 0;  // lines before it belong to an earlier table
+  for (size_t s = 1; s < tags.size(); ++s) {
+    if (s < floor || tags[s].kind != Kind::kSeparator || !IsBreak(tags[s - 1]))
+      continue;
+    size_t end = s - 1;  // the header row's break line
+    size_t lo = end;
+    while (lo > floor && InParagraphRow(tags[lo - 1])) --lo;
+    size_t parting = lo;
+    while (parting < end && !IsCellParting(tags[parting])) ++parting;
+    size_t first = ParagraphBefore(tags, lo, parting);
+    if (first >= end) continue;
+    size_t last = s + 1;
+    if (last < tags.size() && IsBreak(tags[last])) ++last;
+    for (;;) {
+      size_t row_end = ParagraphRowEnd(tags, last);
+      if (row_end == std::string_view::npos) break;
+      if (row_end + 1 < tags.size() && tags[row_end + 1].kind == Kind::kSeparator)
+        break;  // the next table's header row
+      last = row_end + 1;
+    }
+    tables.emplace_back(first, last);
+    floor = last;
+    s = last;
+  }
+  return tables;
+}
+
+// Splits lines [begin, end) into paragraphs and tables of shapes (a) to (c),
+// in order, and hands each block to f.
 template <typename F>
-void ForEachBlock(const std::vector<Tag>& tags, F&& f) {
-  size_t n = tags.size();
-  size_t i = 0;
+void ForEachPlainBlock(const std::vector<Tag>& tags, size_t begin, size_t end,
+                       F&& f) {
+  size_t n = end;
+  size_t i = begin;
   while (i < n) {
     const Tag& tag = tags[i];
     if (tag.kind == Kind::kTabCell) {
@@ -237,6 +333,19 @@ void ForEachBlock(const std::vector<Tag>& tags, F&& f) {
   }
 }
 
+// Splits the lines into paragraphs and tables of one shape each, in order,
+// and hands each block to f.
+template <typename F>
+void ForEachBlock(const std::vector<Tag>& tags, F&& f) {
+  size_t pos = 0;
+  for (auto [first, last] : FindParagraphTables(tags)) {
+    ForEachPlainBlock(tags, pos, first, f);
+    f(Block{BlockKind::kParagraphCells, first, last});
+    pos = last;
+  }
+  ForEachPlainBlock(tags, pos, tags.size(), f);
+}
+
 class Emitter {
  public:
   Emitter(std::string_view text, const std::vector<Tag>& tags,
@@ -261,6 +370,9 @@ class Emitter {
         break;
       case BlockKind::kMarkdown:
         EmitMarkdown(block);
+        break;
+      case BlockKind::kParagraphCells:
+        EmitParagraphCells(block);
         break;
     }
   }
@@ -377,6 +489,63 @@ class Emitter {
         for (TextSpan cell : framed ? line.Framed() : line.pieces) Cell(cell);
       }
     }
+    out_.EndTable();
+  }
+
+  // Shape (d): rows end at break lines, lone "|" lines part the cells, a
+  // cell spans its paragraphs. A row without parting is a one-cell row per
+  // paragraph (a table's caption, a section heading inside it).
+  void EmitParagraphCells(const Block& block) {
+    out_.BeginTable();
+    bool parted = false;  // the row has lone "|" lines
+    std::vector<TextSpan> cells;  // the row so far; empty span: empty cell
+    bool cell_open = false;
+    bool row_open = false;
+    auto flush_row = [&] {
+      if (cells.empty()) return;
+      if (parted) {
+        out_.BeginRow();
+        for (TextSpan c : cells) Cell(c);
+      } else {
+        for (TextSpan c : cells) {
+          out_.BeginRow();
+          Cell(c);
+        }
+      }
+      cells.clear();
+      cell_open = false;
+      row_open = false;
+    };
+    for (size_t i = block.first; i < block.last; ++i) {
+      Line line = Get(i);
+      const Tag& tag = tags_[i];
+      if (tag.kind == Kind::kSeparator || IsBreak(tag)) {
+        flush_row();
+        continue;
+      }
+      if (!row_open) {
+        row_open = true;
+        parted = false;
+        for (size_t k = i; k < block.last && !IsBreak(tags_[k]) &&
+                           tags_[k].kind != Kind::kSeparator;
+             ++k) {
+          parted = parted || IsCellParting(tags_[k]);
+        }
+      }
+      if (IsCellParting(tag)) {
+        if (!cell_open) cells.push_back({line.trimmed.begin, line.trimmed.begin});
+        cell_open = false;
+      } else if (tag.kind == Kind::kText) {
+        bool new_paragraph = i == block.first || tags_[i - 1].kind != Kind::kText;
+        if (!cell_open || (!parted && new_paragraph)) {
+          cells.push_back(line.trimmed);
+          cell_open = true;
+        } else {
+          cells.back().end = line.trimmed.end;
+        }
+      }
+    }
+    flush_row();
     out_.EndTable();
   }
 

@@ -3,6 +3,7 @@
 // plugins (not part of the installed SDK).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,15 @@ struct TabRowsOptions {
   // spaces or by '|' rulings is a row too: OCR without TABs aligns the
   // columns of a table that way.
   bool split_space_aligned = false;
+  // When set, replaces split_space_aligned for lines without TAB: fills
+  // *cells (spans and the text each cell holds) and returns true if the line
+  // is a table row.
+  struct LineCell {
+    sdk::TextSpan span;
+    std::string text;
+  };
+  bool (*split_line)(std::string_view text, sdk::TextSpan line,
+                     std::vector<LineCell>* cells) = nullptr;
 };
 
 // Calls f(piece) for the non-empty pieces of span between runs of two or
@@ -126,7 +136,16 @@ inline void EmitTabRows(std::string_view text, const TabRowsOptions& options,
       continue;
     }
     sdk::TextSpan para = sdk::Trim(text, line);
-    if (options.split_space_aligned) {
+    if (options.split_line != nullptr) {
+      std::vector<TabRowsOptions::LineCell> cells;
+      if (options.split_line(text, para, &cells) && !cells.empty()) {
+        if (!in_table) out.BeginTable();
+        in_table = true;
+        out.BeginRow();
+        for (const auto& c : cells) out.Cell(c.span.begin, c.span.end, c.text);
+        continue;
+      }
+    } else if (options.split_space_aligned) {
       std::vector<sdk::TextSpan> pieces = SpaceAlignedPieces(text, para);
       if (pieces.size() >= 2) {
         if (!in_table) out.BeginTable();

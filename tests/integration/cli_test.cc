@@ -177,8 +177,7 @@ TEST(CliTest, PluginsListsTheBundledOnes) {
       << run->out;
   std::set<std::string> names;
   for (const auto& p : plugins.plugins()) names.insert(p.name());
-  EXPECT_EQ(names, (std::set<std::string>{"clean_text", "ocr_layout",
-                                          "tab_separated"}));
+  EXPECT_EQ(names, BundledPluginNames());
 }
 
 TEST(CliTest, UsageErrorsExitTwo) {

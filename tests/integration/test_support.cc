@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "support.h"
 
 namespace gongkai::testing {
@@ -22,6 +23,15 @@ const bool kFastBackupPoll = [] {
   setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "100", /*overwrite=*/0);
   return true;
 }();
+
+std::set<std::string> BundledPluginNames() {
+  std::set<std::string> names;
+  for (absl::string_view name :
+       absl::StrSplit(GONGKAI_BUNDLED_PLUGINS, ',', absl::SkipEmpty())) {
+    names.emplace(name);
+  }
+  return names;
+}
 
 std::vector<std::string> SeedFiles() {
   std::vector<std::string> files;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ namespace gongkai::testing {
 // The seed inputs (GONGKAI_CORPUS_DIR/seeds/input/*), sorted; empty if the
 // corpus is absent.
 std::vector<std::string> SeedFiles();
+
+// The names of the plugins this build bundles (GONGKAI_BUNDLED_PLUGINS,
+// recorded by plugins/CMakeLists.txt), sorted.
+std::set<std::string> BundledPluginNames();
 
 // Bad documents every extraction must refuse with INVALID_ARGUMENT.
 std::string InvalidUtf8Document();

@@ -10,10 +10,15 @@
 
 namespace gongkai {
 
+struct InferenceNotes;  // core/src/infer.h
+
 // Fills report from layout. `original` is the document as the caller sent
 // it; evidence spans are mapped through doc.origin back into it. Never
-// fails: what cannot be read becomes a warning.
+// fails: what cannot be read becomes a warning. `notes`, if given, receives
+// what arithmetic inference needs besides the report (blank cells, OCR rows
+// read several ways).
 void Interpret(absl::string_view original, const NormalizedText& doc,
-               const Layout& layout, v1::Report* report);
+               const Layout& layout, v1::Report* report,
+               InferenceNotes* notes = nullptr);
 
 }  // namespace gongkai

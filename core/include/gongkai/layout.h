@@ -31,6 +31,9 @@ struct Block {
   Kind kind = Kind::kParagraph;
   Span span;    // paragraph: its text; table: from first to last cell
   Table table;  // kTable only
+  // kParagraph: its text as the plugin read it (markup removed) when that
+  // differs from the text at span; empty: the text at span.
+  std::string text;
 };
 
 struct LayoutWarning {
@@ -43,6 +46,9 @@ struct Layout {
   std::vector<LayoutWarning> warnings;
   bool ocr = false;          // GK_HINT_OCR: lenient figure reading applies
   bool run_together = false;  // GK_HINT_RUN_TOGETHER
+  // GK_HINT_MARKUP: the report is read from the text the layout shows
+  // (core/src/layout_text.h), not from the markup around it.
+  bool markup = false;
 };
 
 }  // namespace gongkai

@@ -2,6 +2,7 @@
 // What the server and the in-process CLI both call.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,12 @@ struct ExtractOptions {
   std::optional<std::string> plugin;     // force one; else the best detect()
   std::optional<std::string> file_name;  // hint only
   size_t max_bytes = 64u << 20;
+  // Cooperative cancellation: once *cancelled is true (the caller's client
+  // went away or its deadline passed) the extraction stops at its next poll
+  // -- between stages, every few rows of the long loops, and in plugins
+  // through gk_layout_sink.cancelled -- and returns CANCELLED. Must outlive
+  // the call. Null: never cancelled.
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 class Pipeline {
@@ -25,7 +32,8 @@ class Pipeline {
 
   // INVALID_ARGUMENT: empty or undecodable document, or an unknown plugin
   // name (the message lists the loaded ones); RESOURCE_EXHAUSTED: over
-  // max_bytes; FAILED_PRECONDITION: no plugin loaded.
+  // max_bytes; FAILED_PRECONDITION: no plugin loaded; CANCELLED: see
+  // ExtractOptions::cancelled.
   absl::StatusOr<v1::Report> Extract(absl::string_view document,
                                      const ExtractOptions& options) const;
 

@@ -2,6 +2,7 @@
 // them; the only place in gongkai that touches dlopen.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,9 +54,12 @@ class PluginRegistry {
   // Every plugin's score for the normalized text, best first (ties by name).
   std::vector<PluginScore> Detect(absl::string_view text) const;
   // Runs the named plugin. NOT_FOUND if unknown; INVALID_ARGUMENT or
-  // INTERNAL with the plugin's message if it fails.
-  absl::StatusOr<Layout> Extract(absl::string_view name,
-                                 absl::string_view text) const;
+  // INTERNAL with the plugin's message if it fails. Once *cancelled is true
+  // the plugin sees gk_layout_sink.cancelled nonzero and its callbacks are
+  // ignored; the caller then discards the (partial) layout.
+  absl::StatusOr<Layout> Extract(
+      absl::string_view name, absl::string_view text,
+      const std::atomic<bool>* cancelled = nullptr) const;
 
  private:
   std::vector<std::unique_ptr<Plugin>> plugins_;

@@ -66,6 +66,17 @@ class LayoutWriter {
   void Paragraph(size_t begin, size_t end) const {
     if (sink_->paragraph != nullptr) sink_->paragraph(sink_->ctx, begin, end);
   }
+  // A paragraph whose content differs from its source span (markup removed);
+  // [begin, end) still covers where it came from.
+  void Paragraph(size_t begin, size_t end, std::string_view content) const {
+    if (sink_->paragraph_text == nullptr) {  // a sink that predates 1.2
+      Paragraph(begin, end);
+      return;
+    }
+    sink_->paragraph_text(sink_->ctx, begin, end,
+                          content.data() != nullptr ? content.data() : "",
+                          content.size());
+  }
   void BeginTable() const {
     if (sink_->begin_table != nullptr) sink_->begin_table(sink_->ctx);
   }
@@ -94,9 +105,16 @@ class LayoutWriter {
     std::string terminated(message);  // the ABI wants a NUL-terminated string
     sink_->warning(sink_->ctx, begin, end, terminated.c_str());
   }
-  // GK_HINT_OCR or GK_HINT_RUN_TOGETHER.
+  // GK_HINT_OCR, GK_HINT_RUN_TOGETHER or GK_HINT_MARKUP.
   void Hint(int hint) const {
     if (sink_->hint != nullptr) sink_->hint(sink_->ctx, hint);
+  }
+  // True once the host no longer wants this layout (the call was cancelled
+  // or its deadline passed): return from Extract() soon, as what is emitted
+  // after is ignored. Cheap; poll it in loops over lines or rows so that a
+  // cancelled call on a large document stops spending CPU.
+  bool Cancelled() const {
+    return sink_->cancelled != nullptr && sink_->cancelled(sink_->ctx) != 0;
   }
 
  private:

@@ -22,9 +22,13 @@ extern "C" {
 #endif
 
 /* The major version changes when the table below changes incompatibly; the
- * host refuses a plugin whose major differs. A minor bump only appends. */
+ * host refuses a plugin whose major differs. A minor bump only appends; a
+ * host refuses a plugin built for a newer minor than its own (the plugin may
+ * read members the host does not pass), never one built for an older minor.
+ * 1.1: gk_layout_sink.cancelled. 1.2: gk_layout_sink.paragraph_text and
+ * GK_HINT_MARKUP. */
 #define GK_ABI_MAJOR 1
-#define GK_ABI_MINOR 0
+#define GK_ABI_MINOR 2
 
 #define GK_ENTRY_SYMBOL "gongkai_plugin_entry_v1"
 
@@ -36,6 +40,10 @@ extern "C" {
 /* Hints a plugin may give about the text it read (gk_layout_sink.hint). */
 #define GK_HINT_OCR 1 /* OCR output: O/o may stand for 0, labels may be misread */
 #define GK_HINT_RUN_TOGETHER 2 /* cells may run together without separators */
+/* Since 1.2. The text is markup (HTML): its words are only those the layout
+ * reports, so the host reads titles, dates and contacts from the layout's
+ * paragraphs and cells, not from the raw text around them. */
+#define GK_HINT_MARKUP 3
 
 /* Callbacks the host gives to extract(). Spans are byte offsets into the text
  * passed to extract(), end exclusive. */
@@ -55,6 +63,18 @@ typedef struct gk_layout_sink {
   /* Something the plugin could not read; message is UTF-8. */
   void (*warning)(void* ctx, size_t begin, size_t end, const char* message);
   void (*hint)(void* ctx, int hint);
+  /* Since 1.1. Nonzero once the host no longer wants this layout: the
+   * caller cancelled the extraction or its deadline passed. Cheap: a plugin
+   * may poll it in long loops and return early (with any code; the host
+   * discards the result). Once it is nonzero, the other callbacks are no-ops.
+   * Hosts of 1.1 or later always set it; plugins built for 1.0 never read
+   * it. */
+  int (*cancelled)(void* ctx);
+  /* Since 1.2. A paragraph whose text differs from its source (tags removed,
+   * entities decoded, whitespace collapsed): text/text_len is what it says,
+   * [begin, end) covers its source. Hosts of 1.2 or later always set it. */
+  void (*paragraph_text)(void* ctx, size_t begin, size_t end, const char* text,
+                         size_t text_len);
 } gk_layout_sink;
 
 typedef struct gk_plugin {

@@ -1,0 +1,192 @@
+// Arithmetic inference on hand-made reports: what the table's sums fix
+// uniquely is filled and marked inferred; blanks, contradictions and
+// open choices are left alone.
+#include "infer.h"
+
+#include <string>
+
+#include "evidence.h"
+#include "gtest/gtest.h"
+#include "labels.h"
+
+namespace gongkai {
+namespace {
+
+class InferTest : public ::testing::Test {
+ protected:
+  void SetUp() override { report_.set_template_(v1::TEMPLATE_2021); }
+
+  void Set(const std::string& path, double v) {
+    ASSERT_TRUE(writer_.SetFigure(path, v, Span{}));
+  }
+  // Sets a whole application row: natural_person ... other_org, total.
+  void Row(const std::string& row, std::vector<double> v) {
+    const auto& cols = ApplicantColumns();
+    for (size_t i = 0; i < cols.size() && i < v.size(); ++i) {
+      if (v[i] >= 0) Set("applications." + row + "." + std::string(cols[i].key), v[i]);
+    }
+  }
+  std::optional<double> Get(const std::string& path) const {
+    double v;
+    if (!GetFigure(report_, path, &v)) return std::nullopt;
+    return v;
+  }
+  bool Inferred(const std::string& path) const {
+    for (const v1::Evidence& e : report_.evidence()) {
+      if (e.path() == path) return e.inferred();
+    }
+    return false;
+  }
+  int Warnings(const std::string& code) const {
+    int n = 0;
+    for (const v1::Warning& w : report_.warnings()) n += w.code() == code;
+    return n;
+  }
+
+  v1::Report report_;
+  NormalizedText doc_;
+  ReportWriter writer_{"", doc_, &report_};
+  InferenceNotes notes_;
+};
+
+TEST_F(InferTest, SingleMissingCellOfARow) {
+  Row("granted", {5, 2, 0, 0, 1, -1, 10});
+  InferFigures(notes_, &writer_);
+  EXPECT_EQ(Get("applications.granted.other_org"), 2);
+  EXPECT_TRUE(Inferred("applications.granted.other_org"));
+  EXPECT_GE(Warnings("figure_inferred"), 1);
+  EXPECT_FALSE(Inferred("applications.granted.natural_person"));
+}
+
+TEST_F(InferTest, MissingTotalOfAWholeRow) {
+  Row("granted", {5, 2, 0, 0, 1, 0, -1});
+  InferFigures(notes_, &writer_);
+  EXPECT_EQ(Get("applications.granted.total"), 8);
+}
+
+TEST_F(InferTest, KnownPartsReachTheTotalSoTheRestAreZero) {
+  Row("partially_granted", {7, -1, -1, -1, -1, -1, 7});
+  InferFigures(notes_, &writer_);
+  for (const char* c : {"commercial", "research", "social_welfare",
+                        "legal_services", "other_org"}) {
+    EXPECT_EQ(Get(std::string("applications.partially_granted.") + c), 0) << c;
+  }
+}
+
+TEST_F(InferTest, TwoUnknownsWithRoomLeftAreNotGuessed) {
+  Row("granted", {5, -1, 0, 0, -1, 0, 10});
+  InferFigures(notes_, &writer_);
+  EXPECT_FALSE(Get("applications.granted.commercial"));
+  EXPECT_FALSE(Get("applications.granted.legal_services"));
+  EXPECT_EQ(Warnings("figure_inferred"), 0);
+}
+
+TEST_F(InferTest, NeverIntoACellTheDocumentLeavesBlank) {
+  Row("granted", {5, 2, 0, 0, 1, -1, 10});
+  notes_.blank.insert("applications.granted.other_org");
+  InferFigures(notes_, &writer_);
+  EXPECT_FALSE(Get("applications.granted.other_org"));
+}
+
+TEST_F(InferTest, AContradictedSumInfersNothing) {
+  // The stated parts already exceed the total: the sum says nothing about
+  // the missing cell, and no stated figure is touched.
+  Row("granted", {5, 9, 0, 0, 1, -1, 10});
+  InferFigures(notes_, &writer_);
+  EXPECT_FALSE(Get("applications.granted.other_org"));
+  EXPECT_EQ(Get("applications.granted.commercial"), 9);
+}
+
+TEST_F(InferTest, ColumnSumsFillALostRow) {
+  // balance: new_received + carried_over = total_handled + carried_forward.
+  Row("new_received", {4, 0, 0, 0, 0, 0, 4});
+  Row("carried_over", {0, 0, 0, 0, 0, 0, 0});
+  Row("total_handled", {3, 0, 0, 0, 0, 0, 3});
+  InferFigures(notes_, &writer_);
+  EXPECT_EQ(Get("applications.carried_forward.natural_person"), 1);
+  EXPECT_EQ(Get("applications.carried_forward.total"), 1);
+  EXPECT_EQ(Get("applications.carried_forward.commercial"), 0);
+}
+
+TEST_F(InferTest, NothingForANonstandardReport) {
+  report_.set_template_(v1::TEMPLATE_NONSTANDARD);
+  InferFigures(notes_, &writer_);
+  EXPECT_EQ(report_.evidence_size(), 0);
+}
+
+TEST_F(InferTest, OcrRowPlacedByTheColumnSums) {
+  // An OCR row read as "3 3" with the five narrow cells lost: the column
+  // sums rule every placement out but natural_person ... total.
+  Row("total_handled", {3, 0, 0, 0, 0, 0, 3});
+  std::vector<std::string> paths;
+  for (const ColumnSpec& c : ApplicantColumns())
+    paths.push_back("applications.granted." + std::string(c.key));
+  OpenRow row;
+  row.paths = paths;
+  row.sources = {Span{}, Span{}};
+  for (size_t a = 0; a < 7; ++a) {
+    for (size_t b = a + 1; b < 7; ++b) {
+      OcrCandidate c(7);
+      c[a].value = 3;
+      c[a].source = 0;
+      c[b].value = 3;
+      c[b].source = 1;
+      row.candidates.push_back(c);
+    }
+  }
+  notes_.open_rows.push_back(row);
+  notes_.ocr = true;
+  InferFigures(notes_, &writer_);
+  EXPECT_EQ(Get("applications.granted.natural_person"), 3);
+  EXPECT_EQ(Get("applications.granted.commercial"), 0);
+  EXPECT_EQ(Get("applications.granted.total"), 3);
+  EXPECT_TRUE(Inferred("applications.granted.total"));
+}
+
+TEST_F(InferTest, OcrRowWhoseReadingsDisagreeStaysOpen) {
+  std::vector<std::string> paths;
+  for (std::string_view c : ReviewColumns())
+    paths.push_back("reviews.administrative_review." + std::string(c));
+  OpenRow row;
+  row.paths = paths;
+  row.sources = {Span{}};
+  // "5" is upheld or corrected; the total is not read.
+  for (size_t at : {0, 1}) {
+    OcrCandidate c(5);
+    for (size_t k = 0; k < 4; ++k) c[k].value = 0;
+    c[at].value = 5;
+    row.candidates.push_back(c);
+  }
+  notes_.open_rows.push_back(row);
+  InferFigures(notes_, &writer_);
+  EXPECT_FALSE(Get("reviews.administrative_review.upheld"));
+  EXPECT_EQ(Get("reviews.administrative_review.total"), 5);
+  EXPECT_EQ(Get("reviews.administrative_review.other"), 0);
+}
+
+TEST_F(InferTest, OcrFigureTwoFailedChecksShareIsWithheld) {
+  Row("new_received", {10, 0, 0, 0, 0, 0, 10});
+  Row("carried_over", {4, 0, 0, 0, 0, 0, 1});  // total misread: 4 -> 1
+  Row("total_handled", {12, 0, 0, 0, 0, 0, 12});
+  Row("carried_forward", {2, 0, 0, 0, 0, 0, 2});
+  notes_.ocr = true;
+  InferFigures(notes_, &writer_);
+  EXPECT_FALSE(Get("applications.carried_over.total"));
+  EXPECT_EQ(Warnings("figure_contradicted"), 1);
+  int failed = 0;
+  for (const v1::Check& c : report_.checks()) failed += !c.passed();
+  EXPECT_EQ(failed, 2);
+  EXPECT_EQ(Get("applications.carried_over.natural_person"), 4);
+}
+
+TEST_F(InferTest, CleanTextFigureIsNeverWithheld) {
+  Row("new_received", {10, 0, 0, 0, 0, 0, 10});
+  Row("carried_over", {4, 0, 0, 0, 0, 0, 1});
+  Row("total_handled", {12, 0, 0, 0, 0, 0, 12});
+  Row("carried_forward", {2, 0, 0, 0, 0, 0, 2});
+  InferFigures(notes_, &writer_);  // notes_.ocr is false
+  EXPECT_EQ(Get("applications.carried_over.total"), 1);
+}
+
+}  // namespace
+}  // namespace gongkai

@@ -1,0 +1,209 @@
+// Reading an OCR row's figure cells every way OCR may have garbled them
+// (see ocr_cells.h).
+#include "ocr_cells.h"
+
+#include <set>
+#include <string>
+
+#include "figures.h"
+#include "utf8.h"
+
+namespace gongkai {
+namespace {
+
+// Bounds on the work one row may cost, whatever the input.
+constexpr size_t kMaxReadings = 512;
+constexpr size_t kMaxCandidates = 4096;
+
+// Characters OCR makes of a table's vertical ruling lines.
+bool IsRuling(char c) {
+  return c == '|' || c == 'l' || c == 'I' || c == 'i' || c == 'j' ||
+         c == '!' || c == '[' || c == ']';
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool HasRuling(std::string_view s) {
+  for (char c : s) {
+    if (IsRuling(c)) return true;
+  }
+  return false;
+}
+
+// A piece of a reading: one template cell, with or without a figure.
+using Reading = std::vector<OcrCell>;
+
+OcrCell Figure(double v, bool integral, bool alternative) {
+  OcrCell c;
+  c.value = v;
+  c.integral = integral;
+  c.alternative = alternative;
+  return c;
+}
+
+// A whole number written plainly: digits only, no leading zero.
+bool PlainInteger(std::string_view s, double* v) {
+  if (s.empty() || s.size() > 15) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  if (s.size() > 1 && s[0] == '0') return false;
+  *v = std::stod(std::string(s));
+  return true;
+}
+
+// The ways one cell may be read. `ruled_row`: the row's ruling lines were
+// read as characters, so a '1' glued to a figure may be one of them.
+std::vector<Reading> ReadingsOf(std::string_view raw, bool ruled_row) {
+  std::string_view s = Trim(raw);
+  bool ruled = false;
+  while (!s.empty() && IsRuling(s.front())) {
+    s.remove_prefix(1);
+    ruled = true;
+  }
+  s = Trim(s);
+  if (s.empty()) return {Reading{}};  // a ruling line alone: no cell
+  std::string digits(s);
+  for (char& c : digits) {
+    if (c == 'o' || c == 'O') c = '0';
+  }
+  CellValue v = ReadCell(s, /*ocr=*/true);
+  if (v.kind == CellValue::Kind::kBlank) return {Reading{OcrCell{}}};
+  bool leading_zero = digits.size() > 1 && digits[0] == '0' &&
+                      digits[1] != '.';
+  std::vector<Reading> out;
+  if (v.kind == CellValue::Kind::kNumber && !leading_zero) {
+    out.push_back({Figure(v.number, v.integral, false)});
+    double tail;
+    if (!ruled && ruled_row && digits.size() >= 2 && digits[0] == '1' &&
+        PlainInteger(digits.substr(1), &tail)) {
+      out.push_back({Figure(tail, true, true)});  // "|148" read as "1148"
+    }
+    if (!ruled && ruled_row && digits == "1") {
+      out.push_back(Reading{});  // a ruling line read as "1"
+    }
+  } else if (v.kind != CellValue::Kind::kNumber) {
+    // Not a figure: a misread one (one cell, unreadable), or a stray mark
+    // (no cell), or a mark glued to a figure ("上0", "a54").
+    out.push_back({OcrCell{}});
+    out.push_back(Reading{});
+    std::string kept;
+    for (char c : digits) {
+      if ((c >= '0' && c <= '9') || c == '.') kept.push_back(c);
+    }
+    double n;
+    if (!kept.empty() && kept.size() < digits.size() &&
+        PlainInteger(kept, &n)) {
+      out.push_back({Figure(n, true, true)});
+    }
+  }
+  // A run of zeros between ruling lines read as '1' ("101010"), or zeros
+  // whose ruling lines were lost ("00").
+  size_t zeros = 0, ones = 0;
+  for (char c : digits) {
+    zeros += c == '0';
+    ones += c == '1';
+  }
+  if (zeros >= 2 && zeros + ones == digits.size()) {
+    Reading r;
+    for (size_t k = 0; k < zeros; ++k) r.push_back(Figure(0, true, true));
+    out.push_back(r);
+  }
+  if (out.empty()) out.push_back({OcrCell{}});
+  return out;
+}
+
+void Place(const Reading& r, size_t columns, size_t at, size_t next,
+           OcrCandidate* partial, std::vector<OcrCandidate>* out) {
+  if (out->size() >= kMaxCandidates) return;
+  if (next == r.size()) {
+    out->push_back(*partial);
+    return;
+  }
+  size_t left = r.size() - next;
+  for (size_t c = at; c + left <= columns; ++c) {
+    (*partial)[c] = r[next];
+    Place(r, columns, c + 1, next + 1, partial, out);
+    (*partial)[c] = OcrCell{};
+  }
+}
+
+}  // namespace
+
+bool IsOcrFigureCell(std::string_view text) {
+  std::string_view s = Trim(text);
+  if (s.empty()) return false;
+  if (ReadCell(s, true).kind == CellValue::Kind::kNumber) return true;
+  bool material = false;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 0;
+    if (IsCjk(CodePointAt(s, i, &len))) return false;
+    char c = s[i];
+    if ((c >= '0' && c <= '9') || c == 'o' || c == 'O') material = true;
+    i += len > 0 ? len : 1;
+  }
+  return material;
+}
+
+std::vector<OcrCandidate> OcrCandidates(
+    const std::vector<std::string_view>& cells, size_t columns) {
+  std::vector<OcrCandidate> out;
+  if (columns == 0 || cells.empty()) return out;
+  bool ruled_row = false;
+  for (std::string_view c : cells) ruled_row = ruled_row || HasRuling(c);
+  std::vector<std::vector<Reading>> per_cell;
+  size_t combinations = 1;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    std::vector<Reading> rs = ReadingsOf(cells[i], ruled_row);
+    for (Reading& r : rs) {
+      for (OcrCell& c : r) c.source = static_cast<int>(i);
+    }
+    combinations *= rs.size();
+    if (combinations > kMaxReadings) return out;
+    per_cell.push_back(std::move(rs));
+  }
+  // Every combination of the cells' readings, flattened.
+  std::vector<Reading> readings;
+  std::vector<size_t> pick(per_cell.size(), 0);
+  while (true) {
+    Reading flat;
+    for (size_t i = 0; i < per_cell.size(); ++i) {
+      const Reading& r = per_cell[i][pick[i]];
+      flat.insert(flat.end(), r.begin(), r.end());
+    }
+    readings.push_back(std::move(flat));
+    size_t i = 0;
+    while (i < pick.size() && ++pick[i] == per_cell[i].size()) pick[i++] = 0;
+    if (i == pick.size()) break;
+  }
+  // Readings with one cell per column; failing those, one or two short.
+  std::set<std::vector<std::pair<int, double>>> seen;
+  auto add = [&](const OcrCandidate& c) {
+    std::vector<std::pair<int, double>> key;
+    for (const OcrCell& cell : c) {
+      key.push_back({cell.value ? 1 : 0, cell.value.value_or(0)});
+    }
+    if (seen.insert(key).second) out.push_back(c);
+  };
+  // Short readings are placed every way; in a narrow row (the applicant
+  // columns) however short, in a wide one (section 四) two short at most.
+  const size_t max_shortfall = columns <= 7 ? columns - 1 : 2;
+  for (size_t shortfall = 0; shortfall <= max_shortfall && out.empty();
+       ++shortfall) {
+    for (const Reading& r : readings) {
+      if (r.size() + shortfall != columns) continue;
+      std::vector<OcrCandidate> placed;
+      OcrCandidate partial(columns);
+      Place(r, columns, 0, 0, &partial, &placed);
+      for (const OcrCandidate& c : placed) add(c);
+      if (out.size() >= kMaxCandidates) return {};
+    }
+  }
+  return out;
+}
+
+}  // namespace gongkai

@@ -1,0 +1,91 @@
+// OCR cell readings: zeros read as o, ruling lines read as characters, stray
+// marks, lost cells.
+#include "ocr_cells.h"
+
+#include <string_view>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace gongkai {
+namespace {
+
+// The values of one candidate, -1 for a cell without a figure.
+std::vector<double> Values(const OcrCandidate& c) {
+  std::vector<double> out;
+  for (const OcrCell& cell : c) out.push_back(cell.value.value_or(-1));
+  return out;
+}
+
+bool Has(const std::vector<OcrCandidate>& cands, std::vector<double> want) {
+  for (const OcrCandidate& c : cands) {
+    if (Values(c) == want) return true;
+  }
+  return false;
+}
+
+TEST(OcrCellsTest, FigureCells) {
+  EXPECT_TRUE(IsOcrFigureCell("lo"));
+  EXPECT_TRUE(IsOcrFigureCell("1148"));
+  EXPECT_TRUE(IsOcrFigureCell("报 1"));
+  EXPECT_FALSE(IsOcrFigureCell("予以公开"));
+  EXPECT_FALSE(IsOcrFigureCell("B"));
+  EXPECT_FALSE(IsOcrFigureCell(""));
+}
+
+TEST(OcrCellsTest, ZerosBetweenRulingsReadOneWay) {
+  auto c = OcrCandidates({"o", "lo", "lo"}, 3);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(Values(c[0]), (std::vector<double>{0, 0, 0}));
+}
+
+TEST(OcrCellsTest, OneGluedToAFigureInARuledRowMayBeARuling) {
+  // The row shows ruling marks, so "1148" may be "|148".
+  auto c = OcrCandidates({"147", "lo", "1148"}, 3);
+  EXPECT_TRUE(Has(c, {147, 0, 1148}));
+  EXPECT_TRUE(Has(c, {147, 0, 148}));
+  EXPECT_TRUE(Has(c, {47, 0, 148}));
+  // A ruling already read before it leaves no doubt.
+  auto d = OcrCandidates({"|178", "lo"}, 2);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(Values(d[0]), (std::vector<double>{178, 0}));
+}
+
+TEST(OcrCellsTest, WithoutRulingMarksDigitsAreDigits) {
+  auto c = OcrCandidates({"1288", "21", "1362"}, 3);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(Values(c[0]), (std::vector<double>{1288, 21, 1362}));
+}
+
+TEST(OcrCellsTest, RunOfOnesAndZerosMayBeZerosBetweenRulings) {
+  auto c = OcrCandidates({"0", "0", "0", "0", "101010"}, 7);
+  EXPECT_TRUE(Has(c, {0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_FALSE(Has(c, {0, 0, 0, 0, 101010, -1, -1}));
+}
+
+TEST(OcrCellsTest, StrayMarkIsAnUnreadCellWhenTheCountNeedsIt) {
+  auto c = OcrCandidates({"151", "B", "0", "154"}, 4);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(Values(c[0]), (std::vector<double>{151, -1, 0, 154}));
+  // ... and no cell when it does not.
+  auto d = OcrCandidates({"151", "B", "0", "154"}, 3);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(Values(d[0]), (std::vector<double>{151, 0, 154}));
+}
+
+TEST(OcrCellsTest, ShortRowsArePlacedEveryWay) {
+  auto c = OcrCandidates({"3", "3"}, 4);
+  EXPECT_EQ(c.size(), 6u);  // 4 choose 2
+  EXPECT_TRUE(Has(c, {3, -1, -1, 3}));
+  EXPECT_TRUE(Has(c, {-1, 3, 3, -1}));
+  EXPECT_TRUE(OcrCandidates({}, 7).empty());
+  EXPECT_TRUE(OcrCandidates({"1", "2", "3"}, 2).empty());  // too many
+}
+
+TEST(OcrCellsTest, GarbageCostsBoundedWork) {
+  std::vector<std::string_view> junk(40, "B");
+  EXPECT_TRUE(OcrCandidates(junk, 7).empty());
+}
+
+}  // namespace
+}  // namespace gongkai
