@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "client_channel.h"
 #include "gongkai/pipeline.h"
 #include "gongkai/plugin_host.h"
 #include "gongkai/v1/extractor.grpc.pb.h"
@@ -44,6 +45,18 @@ ABSL_FLAG(std::string, plugin_dir, "",
 ABSL_FLAG(int64_t, max_bytes, int64_t{64} << 20,
           "refuse files larger than this many bytes");
 ABSL_FLAG(int32_t, timeout_ms, 120000, "--server: deadline of each call");
+ABSL_FLAG(std::string, lb_policy, "round_robin",
+          "--server: how calls are spread over the addresses the target "
+          "resolves to (round_robin or pick_first)");
+ABSL_FLAG(std::string, tls_ca, "",
+          "--server: PEM CA certificates to verify the server with (turns "
+          "TLS on; empty with another --tls_ flag: the system's roots)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "--server: PEM client certificate for mutual TLS (with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "--server: PEM key of --tls_cert");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "--server: the name the server's certificate must carry, if not "
+          "the target's host");
 
 namespace gongkai::service {
 namespace {
@@ -61,7 +74,11 @@ Usage:
 
 extract prints one file's report as a JSON object; several files as a JSON
 array of {"file": PATH, "report": {...}} in the order given. A file that
-fails is reported on stderr and left out; the exit code is then 1.)";
+fails is reported on stderr and left out; the exit code is then 1.
+
+--server takes any gRPC target: HOST:PORT, ipv4:HOST:PORT,HOST:PORT,... or
+dns:///NAME:PORT; calls are spread over the addresses with --lb_policy
+(round_robin). --tls_ca, --tls_cert, --tls_key, --tls_server_name: TLS.)";
 
 // Where reports come from: the library in this process, or a server.
 class Backend {
@@ -129,12 +146,25 @@ class LocalBackend final : public Backend {
 
 class RemoteBackend final : public Backend {
  public:
-  explicit RemoteBackend(const std::string& target) : target_(target) {
+  explicit RemoteBackend(const std::string& target) : target_(target) {}
+
+  // The target may list several addresses ("ipv4:HOST:PORT,HOST:PORT") or a
+  // name with several ("dns:///HOST:PORT"): --lb_policy spreads the calls.
+  absl::Status Init() {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(-1);
     args.SetMaxSendMessageSize(-1);
-    stub_ = v1::Extractor::NewStub(grpc::CreateCustomChannel(
-        target, grpc::InsecureChannelCredentials(), args));
+    ClientChannelOptions options;
+    options.lb_policy = absl::GetFlag(FLAGS_lb_policy);
+    options.tls_ca = absl::GetFlag(FLAGS_tls_ca);
+    options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+    options.tls_key = absl::GetFlag(FLAGS_tls_key);
+    options.tls_server_name = absl::GetFlag(FLAGS_tls_server_name);
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        MakeClientChannel(target_, options, args);
+    if (!channel.ok()) return channel.status();
+    stub_ = v1::Extractor::NewStub(*channel);
+    return absl::OkStatus();
   }
 
   absl::StatusOr<v1::Report> Extract(const std::string& document,
@@ -367,7 +397,12 @@ int Main(int argc, char** argv) {
   std::unique_ptr<Backend> backend;
   const std::string server = absl::GetFlag(FLAGS_server);
   if (!server.empty()) {
-    backend = std::make_unique<RemoteBackend>(server);
+    auto remote = std::make_unique<RemoteBackend>(server);
+    if (absl::Status s = remote->Init(); !s.ok()) {
+      std::cerr << "gongkai: " << s.message() << "\n";
+      return 2;
+    }
+    backend = std::move(remote);
   } else {
     auto local = std::make_unique<LocalBackend>();
     std::string dir = absl::GetFlag(FLAGS_plugin_dir);

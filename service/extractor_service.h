@@ -3,6 +3,7 @@
 // callback threads.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 
 #include "gongkai/pipeline.h"
@@ -39,13 +40,23 @@ class ExtractorService final : public v1::Extractor::CallbackService {
   grpc::ServerUnaryReactor* Detect(grpc::CallbackServerContext* context,
                                    const v1::DetectRequest* request,
                                    v1::DetectResponse* response) override;
+  // The transport floor for load tests: the request back, answered inline.
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const v1::ExtractRequest* request,
+                                 v1::ExtractRequest* response) override;
+  grpc::ServerBidiReactor<v1::ExtractRequest, v1::ExtractRequest>* EchoStream(
+      grpc::CallbackServerContext* context) override;
 
  private:
+  class UnaryCall;
   class StreamReactor;
+  class EchoStreamReactor;
 
   // Runs the pipeline on one request; what both Extract and ExtractStream do.
+  // The extraction stops early, with CANCELLED, once *cancelled is true.
   absl::StatusOr<v1::Report> RunExtract(
-      const v1::ExtractRequest& request) const;
+      const v1::ExtractRequest& request,
+      const std::atomic<bool>* cancelled) const;
 
   const PluginRegistry* registry_;
   Pipeline pipeline_;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <cstdint>
@@ -15,17 +16,22 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "call_observer.h"
 #include "extractor_service.h"
 #include "gongkai/plugin_host.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "http_server.h"
+#include "metrics.h"
 #include "support.h"
+#include "tls.h"
 #include "worker_pool.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -45,6 +51,24 @@ ABSL_FLAG(int32_t, shutdown_grace_ms, 0,
 ABSL_FLAG(int32_t, shutdown_timeout_ms, 30000,
           "on SIGTERM, how long in-flight calls may take before they are "
           "cancelled");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port of an HTTP endpoint serving /metrics (Prometheus text) "
+          "and /healthz (200 SERVING, 503 NOT_SERVING); port 0 picks one; "
+          "empty: none");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "once listening, write the metrics port to this file (atomically)");
+ABSL_FLAG(bool, log_requests, false,
+          "log one line per request (per document of a stream) to stderr");
+ABSL_FLAG(bool, log_json, false,
+          "log one JSON object per request to stderr: request_id, method, "
+          "plugin, bytes, duration_ms, status (implies --log_requests)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain: serve TLS instead of plaintext (with "
+          "--tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates: require clients to present a certificate "
+          "signed by one (mutual TLS); needs --tls_cert");
 
 namespace {
 
@@ -105,11 +129,29 @@ int main(int argc, char** argv) {
   if (plugin_dir.empty()) plugin_dir = gongkai::service::DefaultPluginDir();
   gongkai::PluginRegistry registry;
   std::cerr << "gongkai-server: loading plugins from " << plugin_dir << "\n";
-  if (absl::Status s =
-          gongkai::service::LoadPlugins(plugin_dir, &registry, std::cerr);
+  int plugins_refused = 0;
+  if (absl::Status s = gongkai::service::LoadPlugins(
+          plugin_dir, &registry, std::cerr, true, &plugins_refused);
       !s.ok()) {
     std::cerr << "gongkai-server: " << s.message() << "\n";
     return 1;
+  }
+  gongkai::service::Metrics metrics;
+  metrics.SetPlugins(static_cast<int>(registry.List().size()), plugins_refused);
+
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::InsecureServerCredentials();
+  const std::string tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string tls_key = absl::GetFlag(FLAGS_tls_key);
+  const std::string tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  if (!tls_cert.empty() || !tls_key.empty() || !tls_client_ca.empty()) {
+    auto tls = gongkai::service::TlsServerCredentials(tls_cert, tls_key,
+                                                      tls_client_ca);
+    if (!tls.ok()) {
+      std::cerr << "gongkai-server: " << tls.status().message() << "\n";
+      return 2;
+    }
+    credentials = *std::move(tls);
   }
 
   gongkai::service::WorkerPool pool(static_cast<size_t>(workers));
@@ -122,12 +164,27 @@ int main(int argc, char** argv) {
   grpc::ServerBuilder builder;
   int port = 0;
   const std::string listen = absl::GetFlag(FLAGS_listen);
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(listen, credentials, &port);
   // A second server on a busy port must fail, not share it silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(max_bytes + kFramingSlack));
   builder.SetMaxSendMessageSize(-1);
   builder.RegisterService(&service);
+  // Metrics and request logs come from an interceptor that sees every call.
+  const bool log_json = absl::GetFlag(FLAGS_log_json);
+  const auto request_log = log_json ? gongkai::service::RequestLog::kJson
+                           : absl::GetFlag(FLAGS_log_requests)
+                               ? gongkai::service::RequestLog::kText
+                               : gongkai::service::RequestLog::kNone;
+  {
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(
+        std::make_unique<gongkai::service::CallObserverFactory>(
+            &metrics, request_log, &std::cerr));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::cerr << "gongkai-server: cannot listen on " << listen << "\n";
@@ -136,6 +193,43 @@ int main(int argc, char** argv) {
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus(true);
   health->SetServingStatus(kServiceName, true);
+  // What /healthz says; false from the first moment of stopping, like the
+  // gRPC health service.
+  std::atomic<bool> serving{true};
+
+  gongkai::service::HttpServer http([&](const std::string& path) {
+    if (path == "/metrics") {
+      return gongkai::service::HttpResponse{
+          200, "text/plain; version=0.0.4; charset=utf-8", metrics.Render()};
+    }
+    if (path == "/healthz") {
+      return serving.load() ? gongkai::service::HttpResponse{200, "text/plain",
+                                                             "SERVING\n"}
+                            : gongkai::service::HttpResponse{503, "text/plain",
+                                                             "NOT_SERVING\n"};
+    }
+    return gongkai::service::HttpResponse{404, "text/plain", "not found\n"};
+  });
+  const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (!metrics_listen.empty()) {
+    if (absl::Status s = http.Start(metrics_listen); !s.ok()) {
+      std::cerr << "gongkai-server: --metrics_listen: " << s.message() << "\n";
+      server->Shutdown();
+      return 1;
+    }
+    std::cout << "gongkai-server: metrics on "
+              << BoundAddress(metrics_listen, http.port()) << "/metrics"
+              << std::endl;
+    const std::string metrics_port_file =
+        absl::GetFlag(FLAGS_metrics_port_file);
+    if (!metrics_port_file.empty() &&
+        !WritePortFile(metrics_port_file, http.port())) {
+      std::cerr << "gongkai-server: cannot write --metrics_port_file "
+                << metrics_port_file << "\n";
+      server->Shutdown();
+      return 1;
+    }
+  }
 
   std::cout << "gongkai-server: listening on " << BoundAddress(listen, port)
             << " (pid " << getpid() << ", " << pool.size() << " workers, "
@@ -156,6 +250,7 @@ int main(int argc, char** argv) {
     std::cerr << "gongkai-server: " << strsignal(signal_number)
               << ": not serving; finishing in-flight calls" << std::endl;
     // Every service NOT_SERVING, and it stays so.
+    serving = false;
     health->Shutdown();
     if (grace_ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(grace_ms));
@@ -165,6 +260,7 @@ int main(int argc, char** argv) {
   });
   server->Wait();
   stopper.join();
+  http.Stop();
   std::cerr << "gongkai-server: stopped" << std::endl;
   return 0;
 }

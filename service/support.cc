@@ -56,7 +56,7 @@ std::string DefaultPluginDir() {
 }
 
 absl::Status LoadPlugins(const std::string& dir, PluginRegistry* registry,
-                         std::ostream& log, bool log_loaded) {
+                         std::ostream& log, bool log_loaded, int* refused) {
   absl::StatusOr<std::vector<absl::Status>> refusals =
       registry->LoadDirectory(dir);
   if (!refusals.ok()) {
@@ -73,6 +73,7 @@ absl::Status LoadPlugins(const std::string& dir, PluginRegistry* registry,
   for (const absl::Status& s : *refusals) {
     log << "plugin refused: " << s.message() << "\n";
   }
+  if (refused != nullptr) *refused = static_cast<int>(refusals->size());
   if (loaded.empty()) log << "warning: no plugin loaded from " << dir << "\n";
   log.flush();
   return absl::OkStatus();

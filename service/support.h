@@ -21,8 +21,10 @@ std::string DefaultPluginDir();
 // Loads every plugin in dir into registry and writes one line per library
 // refused (and, if log_loaded, per plugin loaded) to log. Error only if dir
 // cannot be read; a directory without plugins loads nothing and says so.
+// refused, when given, receives the number of libraries refused.
 absl::Status LoadPlugins(const std::string& dir, PluginRegistry* registry,
-                         std::ostream& log, bool log_loaded = true);
+                         std::ostream& log, bool log_loaded = true,
+                         int* refused = nullptr);
 
 // s with every byte that is not part of a valid UTF-8 sequence replaced by
 // U+FFFD: proto3 string fields must hold valid UTF-8, and error messages may
