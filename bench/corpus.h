@@ -1,0 +1,97 @@
+// Loads the benchmark documents (the corpus seeds and dev inputs) and the
+// built plugins, shared by the stage benchmarks and the memory soak.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "gongkai/plugin_host.h"
+
+namespace gongkai::bench {
+
+struct Document {
+  std::string name;   // "seeds/000_2e2a3de2", "dev/ocr/seed001"
+  std::string bytes;  // as a caller would send them
+  bool seed = false;
+};
+
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+// The corpus dir: $GONGKAI_CORPUS_DIR if set, else the one CMake was given.
+inline std::string CorpusDir() {
+  const char* env = std::getenv("GONGKAI_CORPUS_DIR");
+  return env != nullptr && *env != '\0' ? env : GONGKAI_CORPUS_DIR;
+}
+
+inline std::string PluginDir() {
+  const char* env = std::getenv("GONGKAI_PLUGIN_DIR");
+  return env != nullptr && *env != '\0' ? env : GONGKAI_PLUGIN_DIR;
+}
+
+// Every regular file in dir, sorted by name (so runs are comparable).
+inline std::vector<std::filesystem::path> FilesIn(
+    const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// seeds/input/* and dev/*/input/*. Seed names are shortened to their first
+// 12 characters (number and a hash prefix) to keep report lines short.
+inline std::vector<Document> LoadCorpus(bool seeds_only = false) {
+  namespace fs = std::filesystem;
+  std::vector<Document> docs;
+  fs::path root = CorpusDir();
+  for (const auto& file : FilesIn(root / "seeds" / "input")) {
+    docs.push_back({"seeds/" + file.stem().string().substr(0, 12),
+                    ReadFile(file), true});
+  }
+  if (seeds_only) return docs;
+  std::vector<fs::path> sources;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root / "dev", ec)) {
+    if (entry.is_directory()) sources.push_back(entry.path());
+  }
+  std::sort(sources.begin(), sources.end());
+  for (const auto& source : sources) {
+    for (const auto& file : FilesIn(source / "input")) {
+      docs.push_back({"dev/" + source.filename().string() + "/" +
+                          file.stem().string(),
+                      ReadFile(file), false});
+    }
+  }
+  docs.erase(std::remove_if(docs.begin(), docs.end(),
+                            [](const Document& d) { return d.bytes.empty(); }),
+             docs.end());
+  return docs;
+}
+
+// Loads every plugin of the build; reports refusals on stderr.
+inline bool LoadPlugins(PluginRegistry* registry) {
+  auto refused = registry->LoadDirectory(PluginDir());
+  if (!refused.ok()) {
+    std::fprintf(stderr, "cannot load plugins from %s: %s\n",
+                 PluginDir().c_str(), refused.status().ToString().c_str());
+    return false;
+  }
+  for (const auto& status : *refused) {
+    std::fprintf(stderr, "plugin refused: %s\n", status.ToString().c_str());
+  }
+  return !registry->List().empty();
+}
+
+}  // namespace gongkai::bench
