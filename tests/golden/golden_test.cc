@@ -4,55 +4,26 @@
 // unreadable.
 #include <filesystem>
 #include <iostream>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "gongkai/pipeline.h"
-#include "gongkai/plugin_host.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "golden_support.h"
 #include "scorer.h"
 
 namespace gongkai {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ReadFile;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class GoldenTest : public ::testing::TestWithParam<std::string> {
- protected:
-  static void SetUpTestSuite() {
-    registry_ = new PluginRegistry();
-    auto refused = registry_->LoadDirectory(GONGKAI_PLUGIN_DIR);
-    ASSERT_TRUE(refused.ok()) << refused.status();
-    for (const absl::Status& s : *refused) ADD_FAILURE() << s;
-  }
-  static void TearDownTestSuite() {
-    delete registry_;
-    registry_ = nullptr;
-  }
-  static PluginRegistry* registry_;
-};
-
-PluginRegistry* GoldenTest::registry_ = nullptr;
+class GoldenTest : public ::testing::TestWithParam<std::string> {};
 
 std::vector<std::string> Seeds() {
-  std::vector<std::string> names;
-  fs::path dir = fs::path(GONGKAI_CORPUS_DIR) / "seeds" / "input";
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    names.push_back(e.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
+  return testing::SortedStems(fs::path(GONGKAI_CORPUS_DIR) / "seeds" /
+                              "input");
 }
 
 TEST_P(GoldenTest, MatchesTruth) {
@@ -62,7 +33,7 @@ TEST_P(GoldenTest, MatchesTruth) {
   ASSERT_FALSE(document.empty());
   ASSERT_FALSE(truth.empty());
 
-  Pipeline pipeline(registry_);
+  Pipeline pipeline(&testing::BundledPlugins());
   absl::StatusOr<v1::Report> report = pipeline.Extract(document, {});
   ASSERT_TRUE(report.ok()) << report.status();
 

@@ -78,6 +78,16 @@ std::set<std::string> StringList(const Struct& s, const std::string& key) {
 
 }  // namespace
 
+void Score::Add(const Score& o) {
+  cells += o.cells;
+  cells_ok += o.cells_ok;
+  missing += o.missing;
+  wrong += o.wrong;
+  invented += o.invented;
+  doc += o.doc;
+  doc_ok += o.doc_ok;
+}
+
 absl::StatusOr<Score> ScoreReport(const std::string& truth_json,
                                   const v1::Report& report) {
   Struct truth;
@@ -113,6 +123,7 @@ absl::StatusOr<Score> ScoreReport(const std::string& truth_json,
                                           ", missing"));
       } else {
         ++r.wrong;
+        r.wrong_paths.push_back(key);
         r.problems.push_back(
             absl::StrCat(key, ": want ", Show(want), ", got ", Show(*got)));
       }

@@ -14,6 +14,10 @@ struct Score {
   int cells = 0, cells_ok = 0, missing = 0, wrong = 0, invented = 0;
   int doc = 0, doc_ok = 0;
   std::vector<std::string> problems;  // one line per miss, as score.py says
+  std::vector<std::string> wrong_paths;  // the figures counted in `wrong`
+
+  // Adds another document's counts (problems are left to the caller).
+  void Add(const Score& other);
 };
 
 // truth_json: a flat truth file (see corpus/seeds/README.md).
