@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "process_util.h"
+#include "shared_server_test.h"
 #include "test_support.h"
 
 namespace gongkai::testing {
@@ -80,35 +81,20 @@ std::string Repeat(const std::string& text, size_t bytes) {
   return out;
 }
 
-class DeadlineTest : public ::testing::Test {
- protected:
+class DeadlineTest : public SharedServerTest<DeadlineTest> {
+ public:
   // One worker, so that concurrent calls queue behind each other.
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess;
-    absl::Status s = server_->Start({"--workers=1"});
-    if (!s.ok()) start_error_ = new std::string(s.ToString());
-  }
+  static std::vector<std::string> ServerFlags() { return {"--workers=1"}; }
 
+ protected:
   static void TearDownTestSuite() {
-    if (server_ != nullptr && start_error_ == nullptr) {
-      absl::StatusOr<int> code = server_->Stop(SIGTERM);
-      EXPECT_TRUE(code.ok()) << code.status();
-      if (code.ok()) {
-        EXPECT_EQ(*code, 0) << server_->Output();
-      }
-    }
-    delete server_;
-    server_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
+    SharedServerTest::TearDownTestSuite();
     delete heavy_;
     heavy_ = nullptr;
   }
 
   void SetUp() override {
-    ASSERT_EQ(start_error_, nullptr) << *start_error_;
-    channel_ = MakeChannel(server_->address());
-    stub_ = v1::Extractor::NewStub(channel_);
+    SharedServerTest::SetUp();
     ASSERT_TRUE(CpuSeconds(server_->pid()).has_value());
   }
 
@@ -158,23 +144,11 @@ class DeadlineTest : public ::testing::Test {
     return std::min(0.25, 0.2 * full_cpu);
   }
 
-  void ExpectServing() {
-    ASSERT_EQ(kill(server_->pid(), 0), 0) << server_->Output();
-    auto status = Health(channel_, "gongkai.v1.Extractor");
-    ASSERT_TRUE(status.ok()) << status.status();
-    EXPECT_EQ(*status, HealthCheckResponse::SERVING);
-  }
 
-  static ServerProcess* server_;
-  static std::string* start_error_;
   static std::string* heavy_;
   static double heavy_cpu_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::Extractor::Stub> stub_;
 };
 
-ServerProcess* DeadlineTest::server_ = nullptr;
-std::string* DeadlineTest::start_error_ = nullptr;
 std::string* DeadlineTest::heavy_ = nullptr;
 double DeadlineTest::heavy_cpu_ = 0;
 

@@ -24,6 +24,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "process_util.h"
+#include "shared_server_test.h"
 #include "test_support.h"
 
 namespace gongkai::testing {
@@ -84,34 +85,11 @@ std::string PngDocument() {
   return png;
 }
 
-class HostileTest : public ::testing::Test {
+class HostileTest : public SharedServerTest<HostileTest> {
+ public:
+  static std::vector<std::string> ServerFlags() { return {"--workers=2"}; }
+
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess;
-    absl::Status s = server_->Start({"--workers=2"});
-    if (!s.ok()) start_error_ = new std::string(s.ToString());
-  }
-
-  static void TearDownTestSuite() {
-    if (server_ != nullptr && start_error_ == nullptr) {
-      absl::StatusOr<int> code = server_->Stop(SIGTERM);
-      EXPECT_TRUE(code.ok()) << code.status();
-      if (code.ok()) {
-        EXPECT_EQ(*code, 0) << server_->Output();
-      }
-    }
-    delete server_;
-    server_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_EQ(start_error_, nullptr) << *start_error_;
-    channel_ = MakeChannel(server_->address());
-    stub_ = v1::Extractor::NewStub(channel_);
-  }
-
   // Sends one document with the generous deadline that bounds its work.
   grpc::Status Send(const std::string& document, v1::Report* report,
                     const std::string& file_name = "") {
@@ -132,14 +110,6 @@ class HostileTest : public ::testing::Test {
     return status;
   }
 
-  // The server is alive and answers health after what was sent.
-  void ExpectHealthy() {
-    ASSERT_EQ(kill(server_->pid(), 0), 0) << "server died:\n"
-                                          << server_->Output();
-    auto status = Health(channel_, kService);
-    ASSERT_TRUE(status.ok()) << status.status() << "\n" << server_->Output();
-    EXPECT_EQ(*status, HealthCheckResponse::SERVING);
-  }
 
   // Every seed re-encoded with iconv as `charset` (BOM first if given), and
   // the in-process report of its UTF-8 original.
@@ -166,26 +136,19 @@ class HostileTest : public ::testing::Test {
           << Figures(served).DebugString() << "\nas UTF-8:\n"
           << Figures(*local).DebugString();
       ++sent;
-      ExpectHealthy();
+      ExpectServing();
     }
     EXPECT_GT(sent, 0) << "no seed could be encoded as " << charset;
   }
 
-  static ServerProcess* server_;
-  static std::string* start_error_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::Extractor::Stub> stub_;
 };
-
-ServerProcess* HostileTest::server_ = nullptr;
-std::string* HostileTest::start_error_ = nullptr;
 
 TEST_F(HostileTest, EmptyDocumentIsInvalidArgument) {
   v1::Report report;
   grpc::Status status = Send("", &report);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("empty"));
-  ExpectHealthy();
+  ExpectServing();
 }
 
 TEST_F(HostileTest, OneByteIsAReportWithoutFiguresOrRefused) {
@@ -194,7 +157,7 @@ TEST_F(HostileTest, OneByteIsAReportWithoutFiguresOrRefused) {
     grpc::Status status = Send(doc, &report);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_FALSE(HasFigures(report)) << report.DebugString();
-    ExpectHealthy();
+    ExpectServing();
   }
   // Only whitespace, and a lone byte that is no character in any charset
   // read: nothing to report on.
@@ -204,7 +167,7 @@ TEST_F(HostileTest, OneByteIsAReportWithoutFiguresOrRefused) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
         << status.error_message();
     EXPECT_FALSE(status.error_message().empty());
-    ExpectHealthy();
+    ExpectServing();
   }
 }
 
@@ -213,7 +176,7 @@ TEST_F(HostileTest, InvalidUtf8IsInvalidArgument) {
   grpc::Status status = Send(InvalidUtf8Document(), &report);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_FALSE(status.error_message().empty());
-  ExpectHealthy();
+  ExpectServing();
 }
 
 TEST_F(HostileTest, Utf16WithBomReadsAsItsUtf8) {
@@ -231,7 +194,7 @@ TEST_F(HostileTest, PngIsInvalidArgument) {
   grpc::Status status = Send(PngDocument(), &report, "report.png");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("PNG"));
-  ExpectHealthy();
+  ExpectServing();
 }
 
 TEST_F(HostileTest, NulBytesInsideTextAreSkipped) {
@@ -253,13 +216,13 @@ TEST_F(HostileTest, NulBytesInsideTextAreSkipped) {
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_TRUE(MessageDifferencer::Equals(Figures(served), Figures(*local)))
         << Figures(served).DebugString();
-    ExpectHealthy();
+    ExpectServing();
   }
   // Mostly NULs: binary, not text.
   v1::Report report;
   grpc::Status status = Send(std::string(4096, '\0') + "行政许可", &report);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  ExpectHealthy();
+  ExpectServing();
 }
 
 TEST_F(HostileTest, OverTheLimitIsResourceExhausted) {
@@ -268,11 +231,11 @@ TEST_F(HostileTest, OverTheLimitIsResourceExhausted) {
   grpc::Status status = Send(std::string(kLimit + 1, 'a'), &report);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_FALSE(status.error_message().empty());
-  ExpectHealthy();
+  ExpectServing();
   // Far over: refused by gRPC's receive limit before any work.
   status = Send(std::string(kLimit + (16u << 20), 'a'), &report);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  ExpectHealthy();
+  ExpectServing();
 }
 
 TEST_F(HostileTest, TenMegabyteSingleLine) {
@@ -284,7 +247,7 @@ TEST_F(HostileTest, TenMegabyteSingleLine) {
   v1::Report report;
   grpc::Status status = Send(line, &report);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  ExpectHealthy();
+  ExpectServing();
 }
 
 TEST_F(HostileTest, HundredThousandTableRows) {
@@ -295,7 +258,7 @@ TEST_F(HostileTest, HundredThousandTableRows) {
   v1::Report report;
   grpc::Status status = Send(rows, &report, "rows.tsv");
   ASSERT_TRUE(status.ok()) << status.error_message();
-  ExpectHealthy();
+  ExpectServing();
 }
 
 TEST_F(HostileTest, OneLabelRepeatedHundredThousandTimes) {
@@ -333,7 +296,7 @@ TEST_F(HostileTest, OneLabelRepeatedHundredThousandTimes) {
     v1::Report report;
     grpc::Status status = Send(doc, &report);
     ASSERT_TRUE(status.ok()) << status.error_message();
-    ExpectHealthy();
+    ExpectServing();
   }
 }
 
@@ -350,7 +313,7 @@ TEST_F(HostileTest, TableWithTenThousandColumns) {
   v1::Report report;
   grpc::Status status = Send(doc, &report, "wide.tsv");
   ASSERT_TRUE(status.ok()) << status.error_message();
-  ExpectHealthy();
+  ExpectServing();
 }
 
 // The small hostile documents on one stream: each answered, by id, with the
@@ -386,7 +349,7 @@ TEST_F(HostileTest, OneStreamAnswersEachWithItsOwnStatus) {
   grpc::Status status = stream->Finish();
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(stream_codes, unary_codes);
-  ExpectHealthy();
+  ExpectServing();
 }
 
 }  // namespace

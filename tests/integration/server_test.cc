@@ -20,6 +20,7 @@
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "process_util.h"
+#include "shared_server_test.h"
 #include "test_support.h"
 
 namespace gongkai::testing {
@@ -50,43 +51,8 @@ bool WaitUntilNotServing(const std::shared_ptr<grpc::Channel>& channel,
 }
 
 // One server for the tests that do not stop it.
-class ServerTest : public ::testing::Test {
+class ServerTest : public SharedServerTest<ServerTest> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess;
-    absl::Status s = server_->Start();
-    if (!s.ok()) {
-      start_error_ = new std::string(s.ToString());
-      return;
-    }
-  }
-
-  static void TearDownTestSuite() {
-    if (server_ != nullptr && start_error_ == nullptr) {
-      absl::StatusOr<int> code = server_->Stop(SIGTERM);
-      EXPECT_TRUE(code.ok()) << code.status();
-      if (code.ok()) {
-        EXPECT_EQ(*code, 0) << server_->Output();
-      }
-    }
-    delete server_;
-    server_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_EQ(start_error_, nullptr) << *start_error_;
-    channel_ = MakeChannel(server_->address());
-    stub_ = v1::Extractor::NewStub(channel_);
-  }
-
-  void ExpectServing() {
-    auto status = Health(channel_, kService);
-    ASSERT_TRUE(status.ok()) << status.status() << "\n" << server_->Output();
-    EXPECT_EQ(*status, HealthCheckResponse::SERVING);
-  }
-
   grpc::Status Extract(const std::string& document, v1::Report* report,
                        const std::string& plugin = "") {
     v1::ExtractRequest request;
@@ -96,14 +62,7 @@ class ServerTest : public ::testing::Test {
     return stub_->Extract(context.get(), request, report);
   }
 
-  static ServerProcess* server_;
-  static std::string* start_error_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::Extractor::Stub> stub_;
 };
-
-ServerProcess* ServerTest::server_ = nullptr;
-std::string* ServerTest::start_error_ = nullptr;
 
 TEST_F(ServerTest, HealthIsServing) {
   for (const std::string service : {"", kService}) {
