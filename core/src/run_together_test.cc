@@ -3,7 +3,6 @@
 // uniquely, by the table's arithmetic, or not at all.
 #include "run_together.h"
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -116,7 +115,6 @@ TEST(ReadingsOf, HostileRunsStopWithinTheBudget) {
   std::string ones(5000, '1');
   size_t budget = 20000;
   bool complete = true;
-  auto start = std::chrono::steady_clock::now();
   std::vector<Reading> r =
       ReadingsOf(Runs({ones.substr(0, 120)}), std::vector<ColumnRule>(15),
                  SumsToLast, 64, &budget, &complete);
@@ -127,7 +125,6 @@ TEST(ReadingsOf, HostileRunsStopWithinTheBudget) {
   r = ReadingsOf(Runs({ones}), std::vector<ColumnRule>(7), nullptr, 64, &budget,
                  &complete);
   EXPECT_TRUE(r.empty());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
 // ---- Whole tables through Interpret ----
@@ -448,7 +445,8 @@ TEST(SplitRunTogether, NonstandardReportsYieldNoFigures) {
 
 TEST(SplitRunTogether, HostileInputIsBounded) {
   // A long single line of template rows with long digit runs, and one row
-  // whose digits never end: finishes quickly, reads nothing wrong.
+  // whose digits never end: finishes (the budget bounds the work; a blow-up
+  // would not end within ctest's timeout) and reads nothing wrong.
   std::string line = kProactive2021;
   line += "三、收到和处理政府信息公开申请情况";
   for (int i = 0; i < 20000; ++i) {
@@ -458,9 +456,7 @@ TEST(SplitRunTogether, HostileInputIsBounded) {
   }
   line += "一、本年新收政府信息公开申请数量" + std::string(1 << 20, '7');
   Doc d = Make({line});
-  auto start = std::chrono::steady_clock::now();
   v1::Report r = Extract(d);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
   EXPECT_FALSE(Has(r, "applications.granted.total"));
   EXPECT_FALSE(Has(r, "applications.new_received.total"));
 }

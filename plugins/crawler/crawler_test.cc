@@ -1,7 +1,6 @@
 // Unit tests for the crawler plugin: its text helpers, and the built
 // plugin loaded through the host (detect, the layout it emits, and whole
 // small documents through the pipeline).
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -73,14 +72,14 @@ TEST(Tokenize, ProseIsPunctuationOutsideBrackets) {
   EXPECT_TRUE(prose);
 }
 
-TEST(Tokenize, LongInputIsLinear) {
+// No wall-clock assertion (machines and sanitizers differ): a quadratic
+// tokenizer would not finish 12 MB within ctest's timeout.
+TEST(Tokenize, LongInputTokenizesCompletely) {
   std::string line;
   for (int i = 0; i < 200000; ++i) line += "(一)予以公开12345";
   line += std::string(10 << 20, '(');
-  auto start = std::chrono::steady_clock::now();
   std::vector<rt::Token> tokens = rt::Tokenize(line, {0, line.size()});
   EXPECT_EQ(tokens.size(), 400001u);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 // ---- The built plugin ----
@@ -272,10 +271,8 @@ TEST_F(CrawlerPlugin, AHugeSingleLineFinishes) {
   }
   page += "\n";
   Pipeline pipeline(&registry_);
-  auto start = std::chrono::steady_clock::now();
   absl::StatusOr<v1::Report> r = pipeline.Extract(page, {});
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
   EXPECT_FALSE(r->applications().granted().has_total());
 }
 
