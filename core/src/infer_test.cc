@@ -190,3 +190,92 @@ TEST_F(InferTest, CleanTextFigureIsNeverWithheld) {
 
 }  // namespace
 }  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+TEST_F(InferTest, OcrRowOutsideTheTemplateInfersNothingThere) {
+  // A 2019 row in a 2021 report: its cells are in no sum and no template,
+  // so its readings narrow nothing and nothing is inferred into them.
+  OpenRow row;
+  for (const ColumnSpec& c : ApplicantColumns())
+    row.paths.push_back("applications.other_handled." + std::string(c.key));
+  row.sources = {Span{}};
+  OcrCandidate c(7);
+  c[0].value = 2;
+  c[0].source = 0;
+  row.candidates.push_back(c);
+  notes_.open_rows.push_back(row);
+  notes_.ocr = true;
+  Row("granted", {5, 2, 0, 0, 1, -1, 10});
+  InferFigures(notes_, &writer_);
+  EXPECT_FALSE(Get("applications.other_handled.natural_person"));
+  EXPECT_EQ(Get("applications.granted.other_org"), 2);
+}
+
+TEST_F(InferTest, InferenceChainsAcrossSums) {
+  // The row sum gives granted.total; the column sum then gives the lost
+  // total_handled.natural_person, and its row the rest.
+  Row("granted", {5, 0, 0, 0, 0, 0, -1});
+  Row("new_received", {5, 0, 0, 0, 0, 0, 5});
+  Row("carried_over", {0, 0, 0, 0, 0, 0, 0});
+  Row("carried_forward", {0, 0, 0, 0, 0, 0, 0});
+  InferFigures(notes_, &writer_);
+  EXPECT_EQ(Get("applications.granted.total"), 5);
+  EXPECT_EQ(Get("applications.total_handled.natural_person"), 5);
+  EXPECT_EQ(Get("applications.total_handled.total"), 5);
+  EXPECT_EQ(Get("applications.partially_granted.natural_person"), 0);
+  EXPECT_TRUE(Inferred("applications.partially_granted.natural_person"));
+  EXPECT_FALSE(Inferred("applications.granted.natural_person"));
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+class MisreadTest : public InferTest {
+ protected:
+  // new_received.legal_services read as 1 where the table's sums say 61;
+  // new_received.commercial lost.
+  void SetUp() override {
+    InferTest::SetUp();
+    Row("new_received", {3001, -1, 0, 0, 1, 4, 3119});
+    Row("carried_over", {0, 0, 0, 0, 0, 0, 0});
+    Row("total_handled", {3001, 53, 0, 0, 61, 4, 3119});
+    Row("carried_forward", {0, 0, 0, 0, 0, 0, 0});
+  }
+  int Failed(const std::string& id, const std::string& scope) const {
+    int n = 0;
+    for (const v1::Check& c : report_.checks())
+      n += !c.passed() && c.id() == id && c.scope() == scope;
+    return n;
+  }
+};
+
+TEST_F(MisreadTest, OcrFigureTheSumsContradictIsWithheldNotReplaced) {
+  notes_.ocr = true;
+  InferFigures(notes_, &writer_);
+  // Its row and its column both put 61 there: the 1 is withheld, with the
+  // two sums reported failed as read, and never replaced by 61.
+  EXPECT_FALSE(Get("applications.new_received.legal_services"));
+  EXPECT_EQ(Warnings("figure_contradicted"), 1);
+  EXPECT_EQ(Failed("applications.row_total", "new_received"), 1);
+  EXPECT_EQ(Failed("applications.balance", "legal_services"), 1);
+  // Without it the sums settle: the lost cell follows from its column.
+  EXPECT_EQ(Get("applications.new_received.commercial"), 53);
+  EXPECT_TRUE(Inferred("applications.new_received.commercial"));
+  // Figures no sum doubts stay as read.
+  EXPECT_EQ(Get("applications.total_handled.legal_services"), 61);
+  EXPECT_EQ(Get("applications.new_received.natural_person"), 3001);
+}
+
+TEST_F(MisreadTest, CleanTextFigureIsNeverWithheld) {
+  InferFigures(notes_, &writer_);  // notes_.ocr is false
+  EXPECT_EQ(Get("applications.new_received.legal_services"), 1);
+  EXPECT_EQ(Warnings("figure_contradicted"), 0);
+}
+
+}  // namespace
+}  // namespace gongkai

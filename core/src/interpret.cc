@@ -2,6 +2,10 @@
 // paths, figures, and a warning for every template cell that was not read.
 #include "gongkai/interpret.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -107,26 +111,39 @@ class Interpreter {
   // The template, from the header words of the tables (never the year).
   v1::Template DetectTemplate() const {
     std::string all = Compact(doc_.text);
+    // Whole-text searches, each word once (the counts and the header test
+    // ask about the same markers). Horspool rather than find(): find()
+    // scans for the first byte, and in CJK text a lead byte recurs every
+    // few bytes; these searches were a tenth of a document's CPU.
+    std::map<std::string_view, bool> seen;
+    auto has = [&](std::string_view m) {
+      auto [it, fresh] = seen.try_emplace(m, false);
+      if (fresh) {
+        it->second =
+            std::search(all.begin(), all.end(),
+                        std::boyer_moore_horspool_searcher(m.begin(),
+                                                           m.end())) !=
+            all.end();
+      }
+      return it->second;
+    };
     auto count = [&](v1::Template t) {
       int n = 0;
-      for (std::string_view m : TemplateMarkers(t)) {
-        if (all.find(m) != std::string::npos) ++n;
-      }
+      for (std::string_view m : TemplateMarkers(t)) n += has(m);
       return n;
     };
     int n2019 = count(v1::TEMPLATE_2019), n2021 = count(v1::TEMPLATE_2021);
     // The row labels of the standard table, not prose about applications
     // (their last words may be cut off: html2text).
     bool applications =
-        all.find("本年新收政府信息公开") != std::string::npos ||
-        all.find("上年结转政府信息公开") != std::string::npos;
+        has("本年新收政府信息公开") || has("上年结转政府信息公开");
     // A marker that names a row (政府集中采购) also occurs in prose
     // ("政府集中采购项目类信息7条"): without a column header or the
     // applications table it decides nothing.
     int headers = 0;
     for (v1::Template t : {v1::TEMPLATE_2019, v1::TEMPLATE_2021}) {
       for (std::string_view m : TemplateMarkers(t)) {
-        headers += !MatchProactiveRow(m, false) && all.find(m) != all.npos;
+        headers += !MatchProactiveRow(m, false) && has(m);
       }
     }
     if (headers == 0 && !applications) return v1::TEMPLATE_NONSTANDARD;
@@ -134,8 +151,7 @@ class Interpreter {
     if (n2021 > n2019) return v1::TEMPLATE_2021;
     // A tie, or section 二's headers lost: section 三 tells the templates
     // apart too -- 2021 splits （六）其他处理 into three sub-rows.
-    bool split = all.find("不补正") != std::string::npos ||
-                 all.find("收费通知") != std::string::npos;
+    bool split = has("不补正") || has("收费通知");
     if (n2019 > 0 || applications) {
       return split ? v1::TEMPLATE_2021 : v1::TEMPLATE_2019;
     }
@@ -227,6 +243,11 @@ class Interpreter {
         }
         // "第二十条第(五)项" above a sub-table, as a line of its own.
         if (text.size() <= 60) cut_labels_.SeeHeader(Compact(text));
+        // OCR: a row's label wrapped onto the line above it comes out as a
+        // line without figures, a paragraph. The next row may need it.
+        wrapped_label_.clear();
+        if (ocr_ && section_ == Section::kApplications && text.size() <= 90)
+          wrapped_label_ = Compact(text);
         if (section_text) {
           std::string_view t = text;
           while (!t.empty() && (t.front() == ' ' || t.front() == '\n'))
@@ -246,6 +267,10 @@ class Interpreter {
       }
     }
     FlushPending();
+    if (section_ == Section::kApplications) {
+      PlaceOrphans("");
+      PlaceOcrOrphans("");
+    }
     FinishReviews();
     auto* report = out_.report();
     if (!overview.empty()) report->set_overview(overview);
@@ -255,6 +280,10 @@ class Interpreter {
 
   void EnterSection(Section s) {
     FlushPending();
+    if (section_ == Section::kApplications) {
+      PlaceOrphans("");
+      PlaceOcrOrphans("");
+    }
     if (section_ == Section::kReviews && s != Section::kReviews)
       FinishReviews();
     section_ = s;
@@ -262,6 +291,8 @@ class Interpreter {
     cut_labels_.Reset();
     applicant_header_.clear();
     unit_scale_ = 1;
+    last_application_ = {};
+    wrapped_label_.clear();
   }
 
   // The row of the template a label names, given the section we are in.
@@ -298,6 +329,14 @@ class Interpreter {
   std::optional<RowKey> IdentifyRow(const ReadRow& r) {
     std::optional<RowKey> key = Identify(r.label);
     if (key && InTemplate(*key)) return key;
+    // OCR: the group label that is the other template's single row
+    // ("(六)其他处理") shares its line with the group's first sub-row, whose
+    // own words OCR garbled or wrapped away.
+    if (ocr_ && key && key->section == Section::kApplications) {
+      if (std::optional<std::string_view> first =
+              FirstSubRowOfGroupRow(key->key, tmpl_))
+        return RowKey{Section::kApplications, *first};
+    }
     std::vector<std::string> cells;
     for (const Cell* c : r.texts) cells.push_back(Compact(c->text));
     for (Section s : {Section::kApplications, Section::kProactive}) {
@@ -307,6 +346,24 @@ class Interpreter {
       if (auto cut = cut_labels_.Match(cells, s, tmpl_)) return RowKey{s, *cut};
     }
     return key;
+  }
+
+  // OCR: a row of section 三 whose label is too garbled to name it, named
+  // by the table's order instead (labels.h), with a warning: the row's
+  // figures rest on that reading.
+  std::optional<RowKey> IdentifyByOrder(const ReadRow& r) {
+    if (!ocr_ || section_ != Section::kApplications || r.label.empty() ||
+        FigureCells(r) == 0)
+      return std::nullopt;
+    std::optional<std::string_view> key =
+        MatchApplicationRowInOrder(r.label, last_application_, tmpl_);
+    if (!key) return std::nullopt;
+    out_.Warn("row_by_order", "applications." + std::string(*key),
+              absl::StrCat("OCR garbled the label '", r.label,
+                           "'; read as this row, which the table's order "
+                           "puts here"),
+              r.values.front()->span);
+    return RowKey{Section::kApplications, *key};
   }
 
   size_t ExpectedColumns(const RowKey& k) const {
@@ -350,6 +407,8 @@ class Interpreter {
     if (tmpl_ == v1::TEMPLATE_NONSTANDARD) return;
     if (section_ == Section::kReviews) {
       if (text_only) {
+        // Words between figures: the text may have scattered them.
+        reviews_interrupted_ = reviews_interrupted_ || !review_rows_.empty();
         ReadHeaderRow(r);
       } else {
         ReadReviewRow(r);
@@ -361,7 +420,23 @@ class Interpreter {
       ReadHeaderRow(r);
       return;
     }
-    if (std::optional<RowKey> key = IdentifyRow(r)) {
+    std::optional<RowKey> key = IdentifyRow(r);
+    std::string wrapped = std::move(wrapped_label_);
+    wrapped_label_.clear();
+    if (!key && !text_only && !wrapped.empty()) {
+      // The label's first words on the line above (see ReadBlocks).
+      ReadRow joined = r;
+      joined.label = wrapped + r.label;
+      key = IdentifyRow(joined);
+      if (key) r.label = std::move(joined.label);
+    }
+    if (!key && !text_only) key = IdentifyByOrder(r);
+    if (key) {
+      if (key->section == Section::kApplications) {
+        PlaceOrphans(key->key);
+        PlaceOcrOrphans(key->key);
+        last_application_ = key->key;
+      }
       FlushPending();
       // OCR wraps a row's figures onto the next line too: a row short of
       // figures waits for them like a label alone.
@@ -379,7 +454,11 @@ class Interpreter {
              ExpectedColumns(pending_->first))) {
       // Only figures alone that make the short OCR row whole continue it.
       FlushPending();
-      if (text_only) ReadHeaderRow(r);
+      if (text_only) {
+        ReadHeaderRow(r);
+      } else {
+        KeepOcrOrphan(std::move(r));
+      }
       return;
     }
     // Split run-together figures always come with their own label: none
@@ -396,7 +475,133 @@ class Interpreter {
       }
       return;  // the wrapped rest of a label
     }
-    if (text_only) ReadHeaderRow(r);
+    if (text_only) {
+      ReadHeaderRow(r);
+    } else if (ocr_) {
+      KeepOcrOrphan(std::move(r));
+    } else if (r.label.empty() && section_ == Section::kApplications &&
+               !layout_.run_together) {
+      // Figures with no label: their rows' labels stand elsewhere
+      // (pdftotext without -layout). PlaceOrphans() may place them.
+      if (orphans_.empty()) orphans_after_ = last_application_;
+      for (size_t i = 0; i < r.values.size(); ++i) {
+        if (r.parsed[i].kind != CellValue::Kind::kEmpty)
+          orphans_.push_back({r.values[i], r.parsed[i]});
+      }
+    }
+  }
+
+  // OCR: a row of section 三 with figures whose label names no row (lost,
+  // or garbled past recognition) waits for the next row named.
+  void KeepOcrOrphan(ReadRow r) {
+    if (!ocr_ || section_ != Section::kApplications || FigureCells(r) == 0)
+      return;
+    if (ocr_orphans_.empty()) ocr_orphans_after_ = last_application_;
+    ocr_orphans_.push_back(std::move(r));
+  }
+
+  // OCR: the rows kept by KeepOcrOrphan between the row of 三 read before
+  // them (ocr_orphans_after_, "" for the table's start) and `next` ("" for
+  // the table's end) are the template rows between those two, in order, if
+  // exactly as many of these are unread. Each is then read as such (its
+  // figures weighed as any OCR row's), with a warning; otherwise none is.
+  void PlaceOcrOrphans(std::string_view next) {
+    if (ocr_orphans_.empty()) return;
+    std::vector<ReadRow> orphans = std::move(ocr_orphans_);
+    ocr_orphans_.clear();
+    std::vector<std::string_view> order = ApplicationRowOrder(tmpl_);
+    auto from = order.begin();
+    if (!ocr_orphans_after_.empty()) {
+      from = std::find(order.begin(), order.end(), ocr_orphans_after_);
+      if (from != order.end()) ++from;
+    }
+    auto until = next.empty() ? order.end()
+                              : std::find(order.begin(), order.end(), next);
+    std::vector<std::string_view> rows;
+    for (auto it = from; it < until; ++it) {
+      std::string prefix = "applications." + std::string(*it);
+      bool unread = true;
+      for (const ColumnSpec& c : ApplicantColumns())
+        unread = unread && !out_.HasFigure(prefix + "." + std::string(c.key));
+      if (unread) rows.push_back(*it);
+    }
+    if (rows.size() != orphans.size()) {
+      out_.Warn("figures_unplaced", "applications",
+                absl::StrCat(orphans.size(),
+                             " rows of section 三 whose labels OCR garbled "
+                             "could not be told apart; none was assigned"),
+                orphans.front().values.front()->span);
+      return;
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      std::string prefix = "applications." + std::string(rows[i]);
+      out_.Warn("row_by_order", prefix,
+                absl::StrCat("OCR garbled the label '", orphans[i].label,
+                             "'; read as this row, the only one unread where "
+                             "the table's order puts it"),
+                orphans[i].values.front()->span);
+      Emit(RowKey{Section::kApplications, rows[i]}, orphans[i]);
+    }
+  }
+
+  // Figures that came without a label between the rows of section 三 read
+  // before them (orphans_after_) and `next` ("" for the table's end) belong
+  // to the template rows between those two, in order, if these are unread,
+  // the figures fill exactly a row of seven each, and each such row adds up
+  // to its total. Each placed row gets a warning; otherwise none is placed.
+  void PlaceOrphans(std::string_view next) {
+    if (orphans_.empty()) return;
+    std::vector<std::pair<const Cell*, CellValue>> cells = std::move(orphans_);
+    orphans_.clear();
+    std::vector<std::string_view> order = ApplicationRowOrder(tmpl_);
+    auto after = std::find(order.begin(), order.end(), orphans_after_);
+    auto until = next.empty() ? order.end()
+                              : std::find(order.begin(), order.end(), next);
+    std::vector<std::string_view> columns;
+    for (const ColumnSpec& c : ApplicantColumns()) columns.push_back(c.key);
+    std::vector<std::string_view> rows;
+    if (after != order.end() && after < until) {
+      for (auto it = after + 1; it < until; ++it) {
+        std::string prefix = "applications." + std::string(*it);
+        bool unread = true;
+        for (std::string_view c : columns)
+          unread = unread && !out_.HasFigure(prefix + "." + std::string(c));
+        if (unread) rows.push_back(*it);
+      }
+    }
+    bool fit = !rows.empty() && cells.size() == rows.size() * columns.size();
+    for (size_t i = 0; fit && i < rows.size(); ++i) {
+      double sum = 0;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        const CellValue& v = cells[i * columns.size() + c].second;
+        fit = fit && v.kind == CellValue::Kind::kNumber && v.integral;
+        if (c + 1 < columns.size()) sum += v.number;
+      }
+      fit = fit && sum == cells[(i + 1) * columns.size() - 1].second.number;
+    }
+    if (!fit) {
+      out_.Warn("figures_unplaced", "applications",
+                absl::StrCat(cells.size(),
+                             " figures of section 三 stand apart from any "
+                             "row label and were not assigned"),
+                cells.front().first->span);
+      return;
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      ReadRow r;
+      std::vector<int> idx;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        r.values.push_back(cells[i * columns.size() + c].first);
+        r.parsed.push_back(cells[i * columns.size() + c].second);
+        idx.push_back(static_cast<int>(c));
+      }
+      std::string prefix = "applications." + std::string(rows[i]);
+      out_.Warn("row_by_order", prefix,
+                "figures printed apart from their label; read as this row, "
+                "which the table's order puts here, and their sum holds",
+                r.values.front()->span);
+      Assign(prefix, r, columns, idx, 1);
+    }
   }
 
   void FlushPending() {
@@ -521,8 +726,17 @@ class Interpreter {
         joined.values.push_back(cell);
         joined.parsed.push_back(value);
       }
-      std::optional<std::vector<int>> idx = Fit(joined, columns);
-      Assign("reviews", joined, columns, *idx, 1);
+      // Figures gathered from rows with words between them are in the
+      // table's order only if the text kept it; text that scatters them
+      // (pdftotext without -layout) shows as groups that miss their total.
+      // Figures that merely wrap keep the order, and a report's own wrong
+      // total stays for the check to report.
+      if (reviews_interrupted_ && !ReviewGroupsAddUp(joined.parsed)) {
+        ReadScatteredReviews(joined, columns);
+      } else {
+        std::optional<std::vector<int>> idx = Fit(joined, columns);
+        Assign("reviews", joined, columns, *idx, 1);
+      }
       done = true;
     }
     if (!done && !review_cells_.empty()) {
@@ -533,6 +747,7 @@ class Interpreter {
                 review_cells_.front().first->span);
     }
     review_rows_.clear();
+    reviews_interrupted_ = false;
     review_cells_.clear();
   }
 
@@ -549,6 +764,98 @@ class Interpreter {
   static bool AllFigures(const ReadRow& r, const std::vector<int>& idx) {
     for (int i : idx) {
       if (r.parsed[i].kind == CellValue::Kind::kText) return false;
+    }
+    return true;
+  }
+
+  // Section 四's figures scattered by the text (pdftotext without -layout
+  // prints its columns' cells apart): every reading is tried in which each
+  // group's five figures keep their order, every group adds up, and the
+  // first figure is the table's first cell (any reading order starts
+  // there). A figure every such reading agrees on is assigned, with a
+  // warning; the others are left absent.
+  void ReadScatteredReviews(const ReadRow& joined,
+                            const std::vector<std::string_view>& columns) {
+    const size_t n = joined.parsed.size();
+    const size_t width = ReviewColumns().size();
+    bool figures = n == 3 * width && n < 32;
+    for (const CellValue& v : joined.parsed)
+      figures = figures && v.kind == CellValue::Kind::kNumber && v.integral;
+    std::vector<std::optional<double>> agreed(n);
+    std::vector<size_t> source(n, 0);  // the cell of the first reading
+    std::vector<bool> conflict(n, false);
+    size_t readings = 0;
+    // Cells of `mask` in stream order, as one group: do they add up?
+    auto adds_up = [&](uint32_t mask, std::vector<size_t>* cells) {
+      cells->clear();
+      for (size_t i = 0; i < n; ++i)
+        if (mask & (1u << i)) cells->push_back(i);
+      double sum = 0;
+      for (size_t c = 0; c + 1 < width; ++c)
+        sum += joined.parsed[(*cells)[c]].number;
+      return sum == joined.parsed[cells->back()].number;
+    };
+    auto record = [&](size_t group, const std::vector<size_t>& cells) {
+      for (size_t c = 0; c < width; ++c) {
+        size_t slot = group * width + c;
+        double v = joined.parsed[cells[c]].number;
+        if (!agreed[slot]) {
+          agreed[slot] = v;
+          source[slot] = cells[c];
+        }
+        conflict[slot] = conflict[slot] || *agreed[slot] != v;
+      }
+    };
+    const uint32_t all = figures ? (1u << n) - 1 : 0;
+    std::vector<size_t> g1, g2, g3;
+    for (uint32_t m1 = 1; figures && m1 <= all; m1 += 2) {  // holds cell 0
+      if (__builtin_popcount(m1) != static_cast<int>(width) ||
+          !adds_up(m1, &g1))
+        continue;
+      uint32_t rest = all & ~m1;
+      for (uint32_t m2 = rest; m2 != 0; m2 = (m2 - 1) & rest) {
+        if (__builtin_popcount(m2) != static_cast<int>(width) ||
+            !adds_up(m2, &g2) || !adds_up(rest & ~m2, &g3))
+          continue;
+        ++readings;
+        record(0, g1);
+        record(1, g2);
+        record(2, g3);
+      }
+    }
+    if (readings == 0) {
+      out_.Warn("table_order_unsure", "reviews",
+                "section 四's figures come from several lines and no order "
+                "of them adds up; none was assigned",
+                review_cells_.front().first->span);
+      return;
+    }
+    for (size_t slot = 0; slot < n; ++slot) {
+      if (conflict[slot]) continue;
+      const Span& cell = joined.values[source[slot]]->span;
+      std::string path = "reviews." + std::string(columns[slot]);
+      if (out_.HasFigure(path) || !out_.SetFigure(path, *agreed[slot], cell))
+        continue;
+      out_.Warn("figure_by_arithmetic", path,
+                absl::StrCat("read as ", *agreed[slot],
+                             ": section 四's figures are scattered, and every "
+                             "order of them that adds up puts it here"),
+                cell);
+    }
+  }
+
+  // Section 四's 15 cells in the template's order: in every group whose five
+  // cells are figures, the four outcomes add up to the total.
+  static bool ReviewGroupsAddUp(const std::vector<CellValue>& cells) {
+    const size_t width = ReviewColumns().size();
+    for (size_t g = 0; g + width <= cells.size(); g += width) {
+      double sum = 0;
+      bool figures = true;
+      for (size_t c = 0; c < width; ++c) {
+        figures = figures && cells[g + c].kind == CellValue::Kind::kNumber;
+        if (c + 1 < width) sum += cells[g + c].number;
+      }
+      if (figures && sum != cells[g + width - 1].number) return false;
     }
     return true;
   }
@@ -640,10 +947,18 @@ class Interpreter {
   v1::Template tmpl_ = v1::TEMPLATE_UNSPECIFIED;
   Section section_ = Section::kUnknown;
   int group_ = 0;
+  std::string_view last_application_;  // the last row of 三 read ("" none)
+  std::string wrapped_label_;  // OCR: the line above the next row (三)
+  // Figures of 三 read with no label, and the row read before them.
+  std::vector<ReadRow> ocr_orphans_;  // OCR rows of 三 no label names
+  std::string_view ocr_orphans_after_;  // the row of 三 read before them
+  std::vector<std::pair<const Cell*, CellValue>> orphans_;
+  std::string_view orphans_after_;
   std::set<std::string> applicant_header_;
   double unit_scale_ = 1;
   std::vector<ReadRow> review_rows_;
   std::vector<std::pair<const Cell*, CellValue>> review_cells_;
+  bool reviews_interrupted_ = false;  // words came between review figures
   std::set<std::string> blank_;  // paths the document leaves blank
   std::optional<std::pair<RowKey, ReadRow>> pending_;
   CutLabels cut_labels_;  // labels cut short: the 第二十条 item open

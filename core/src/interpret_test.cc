@@ -283,3 +283,152 @@ TEST(Interpret, DocumentFieldsFromContactSentence) {
 
 }  // namespace
 }  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+// pdftotext without -layout prints some rows' figures apart from their
+// labels: figures with no label between two rows of 三 go to the unread
+// template rows between them, if they fill those rows and each adds up.
+TEST(Interpret, PlacesFiguresWithoutLabelByTheTablesOrder) {
+  auto make = [](const std::string& orphan_total) {
+    return Make({
+        "某局2023年政府信息公开工作年度报告",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量|3|0|0|0|0|0|3",
+        "二、上年结转政府信息公开申请数量|1|0|0|0|0|0|1",
+        "|2|0|0|0|0|0|2",
+        "|1|0|0|0|0|1|" + orphan_total,
+        "(三)不予公开|1.属于国家秘密|0|0|0|0|0|0|0",
+        "(六)其他处理|1.申请人无正当理由逾期不补正|0|0|0|0|0|0|0",
+    });
+  };
+  v1::Report r = Extract(make("2"));
+  EXPECT_EQ(r.template_(), v1::TEMPLATE_2021);
+  EXPECT_EQ(Fig(r, "applications.granted.natural_person"), 2);
+  EXPECT_EQ(Fig(r, "applications.granted.total"), 2);
+  EXPECT_EQ(Fig(r, "applications.partially_granted.other_org"), 1);
+  EXPECT_EQ(Fig(r, "applications.partially_granted.total"), 2);
+  EXPECT_EQ(Fig(r, "applications.withheld_state_secret.total"), 0);
+  bool warned = false;
+  for (const auto& w : r.warnings()) {
+    warned = warned || (w.code() == "row_by_order" &&
+                        w.path() == "applications.partially_granted");
+  }
+  EXPECT_TRUE(warned);
+
+  // A row that does not add up: the order is not trusted, nothing placed.
+  r = Extract(make("3"));
+  EXPECT_FALSE(Has(r, "applications.granted.natural_person"));
+  EXPECT_FALSE(Has(r, "applications.partially_granted.total"));
+  EXPECT_EQ(Fig(r, "applications.withheld_state_secret.total"), 0);
+}
+
+// Section 四 scattered one figure per line in an order that does not add
+// up: only what every order that adds up agrees on is assigned.
+TEST(Interpret, ReadsScatteredReviewsOnlyWhereTheSumsDecide) {
+  std::vector<std::string> lines = {
+      "某局2023年政府信息公开工作年度报告",
+      "三、收到和处理政府信息公开申请情况",
+      "一、本年新收政府信息公开申请数量|3|0|0|0|0|0|3",
+      "四、政府信息公开行政复议、行政诉讼情况",
+  };
+  for (const char* f : {"72", "64", "178", "37", "12", "1", "1", "6", "351",
+                        "13", "4", "8", "1", "26", "20"}) {
+    lines.push_back(std::string("|") + f);
+    if (std::string(f) == "37") lines.push_back("结果|维持|总计");
+  }
+  v1::Report r = Extract(Make(lines));
+  EXPECT_EQ(Fig(r, "reviews.administrative_review.upheld"), 72);
+  EXPECT_EQ(Fig(r, "reviews.administrative_review.corrected"), 64);
+  EXPECT_EQ(Fig(r, "reviews.administrative_review.other"), 178);
+  EXPECT_EQ(Fig(r, "reviews.administrative_review.pending"), 37);
+  EXPECT_EQ(Fig(r, "reviews.administrative_review.total"), 351);
+  // The two litigation groups add up either way round: both left absent.
+  EXPECT_FALSE(Has(r, "reviews.litigation_direct.total"));
+  EXPECT_FALSE(Has(r, "reviews.litigation_after_review.upheld"));
+
+  // Figures wrapped over lines in the template's order are read as before,
+  // and so are figures that merely wrap, even where a total is wrong: the
+  // check reports it.
+  lines.resize(4);
+  lines.push_back("|1|0|0|0|1");
+  lines.push_back("|0|0|0|0|0|2|0|0|0|2");
+  r = Extract(Make(lines));
+  EXPECT_EQ(Fig(r, "reviews.administrative_review.total"), 1);
+  EXPECT_EQ(Fig(r, "reviews.litigation_after_review.upheld"), 2);
+  lines.resize(4);
+  lines.push_back("|1|0|0|0|5");
+  lines.push_back("|0|0|0|0|0|2|0|0|0|2");
+  r = Extract(Make(lines));
+  EXPECT_EQ(Fig(r, "reviews.administrative_review.total"), 5);
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+// OCR: a row of 三 whose label is too garbled to name is read as the row
+// the table's order puts there, with a warning; the same label elsewhere in
+// the table names nothing.
+TEST(Interpret, OcrGarbledRowNamedByTheTablesOrder) {
+  auto make = [](bool first) {
+    std::vector<std::string> lines = {
+        "某局2023年政府信息公开工作年度报告",
+        "二、主动公开政府信息情况",
+        "信息内容|本年制发件数|本年废止件数|现行有效件数",
+        "三、收到和处理政府信息公开申请情况",
+    };
+    if (!first) lines.push_back("(一)予以公开|1|0|0|0|0|0|1");
+    lines.push_back("人本年折W权内信息公开中请数|3|0|0|0|0|0|3");
+    return Make(lines, /*ocr=*/true);
+  };
+  v1::Report r = Extract(make(true));
+  EXPECT_EQ(Fig(r, "applications.new_received.natural_person"), 3);
+  EXPECT_EQ(Fig(r, "applications.new_received.total"), 3);
+  bool warned = false;
+  for (const auto& w : r.warnings()) warned |= w.code() == "row_by_order";
+  EXPECT_TRUE(warned);
+  v1::Report late = Extract(make(false));
+  EXPECT_FALSE(Has(late, "applications.new_received.total"));
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+// OCR: rows whose labels are lost between two rows read are the template
+// rows between those, if exactly as many are unread; otherwise none is.
+TEST(Interpret, OcrRowsWithoutLabelsBetweenRowsRead) {
+  auto make = [](int lost) {
+    std::vector<std::string> lines = {
+        "某局2023年政府信息公开工作年度报告",
+        "二、主动公开政府信息情况",
+        "信息内容|本年制发件数|本年废止件数|现行有效件数",
+        "三、收到和处理政府信息公开申请情况",
+        "(三)不予公开 1.属于国家秘密|0|0|0|0|0|0|0",
+        "2.其他法律行政法规禁止公开|0|0|0|0|0|0|0",
+    };
+    for (int i = 0; i < lost; ++i) lines.push_back("了|2|0|0|0|0|0|2");
+    lines.push_back("6.属于四类过程性信息|0|0|0|0|0|0|0");
+    return Make(lines, /*ocr=*/true);
+  };
+  // 3, 4 and 5 of (三) stand between 2 and 6: three rows fit.
+  v1::Report r = Extract(make(3));
+  for (const char* row : {"withheld_three_safeties", "withheld_third_party",
+                          "withheld_internal_affairs"}) {
+    EXPECT_EQ(Fig(r, std::string("applications.") + row + ".total"), 2) << row;
+    EXPECT_TRUE(Warned(r, std::string("applications.") + row)) << row;
+  }
+  // Two rows for three places: which is which is unknown.
+  v1::Report two = Extract(make(2));
+  EXPECT_FALSE(Has(two, "applications.withheld_three_safeties.total"));
+  EXPECT_FALSE(Has(two, "applications.withheld_third_party.total"));
+}
+
+}  // namespace
+}  // namespace gongkai

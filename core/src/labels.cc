@@ -35,17 +35,17 @@ double Overlap(std::string_view got, std::string_view want,
     auto it = weight.find(c);
     return it == weight.end() ? 1.0 : it->second;
   };
-  std::map<char32_t, int> pool;
+  // `got` as a sorted pool, each character taken at most once.
+  std::sort(g.begin(), g.end());
+  std::vector<char> taken(g.size(), 0);
   double got_weight = 0, want_weight = 0, hit = 0;
-  for (char32_t c : g) {
-    ++pool[c];
-    got_weight += wt(c);
-  }
+  for (char32_t c : g) got_weight += wt(c);
   for (char32_t c : w) {
     want_weight += wt(c);
-    auto it = pool.find(c);
-    if (it != pool.end() && it->second > 0) {
-      --it->second;
+    auto it = std::lower_bound(g.begin(), g.end(), c);
+    while (it != g.end() && *it == c && taken[it - g.begin()]) ++it;
+    if (it != g.end() && *it == c) {
+      taken[it - g.begin()] = 1;
       hit += wt(c);
     }
   }
@@ -68,6 +68,23 @@ std::map<char32_t, double> LabelWeights(const std::vector<RowSpec>& rows) {
     weight[c] = c < 0x80 ? 0.2 : std::log((rows.size() + 1.0) / (n + 0.5));
   }
   return weight;
+}
+
+// How many ideographs of `want` occur in `got` (as a multiset). One shared
+// ideograph is no evidence: a stray mark read as 他 resembles "3.其他" by
+// half, its numbering being ASCII.
+int SharedIdeographs(std::string_view got, std::string_view want) {
+  std::map<char32_t, int> pool;
+  for (char32_t c : DecodeUtf8(got)) ++pool[c];
+  int n = 0;
+  for (char32_t c : DecodeUtf8(want)) {
+    auto it = pool.find(c);
+    if (c >= 0x80 && it != pool.end() && it->second > 0) {
+      --it->second;
+      ++n;
+    }
+  }
+  return n;
 }
 
 // The best approximate match of `label` among `rows`, if clearly the best;
@@ -100,7 +117,9 @@ std::optional<std::string_view> FuzzyRow(std::string_view label,
   }
   if (margin != nullptr) *margin = best - second;
   // Most of the label survived, or half of it and far ahead of the rest.
-  if (found && best - second >= 0.15 && best >= 0.5) return found->key;
+  if (found && best - second >= 0.15 && best >= 0.5 &&
+      SharedIdeographs(label, found->label) >= 2)
+    return found->key;
   return std::nullopt;
 }
 
@@ -338,6 +357,80 @@ std::optional<std::string_view> MatchApplicationRow(std::string_view label,
       }
     }
     return key;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> ApplicationRowOrder(v1::Template t) {
+  std::vector<std::string_view> out;
+  const int bit = TemplateBit(t);
+  if (bit == 0) return out;
+  // ApplicationRows() is in print order but for 四、结转下年度, listed early
+  // for matching; the table prints it last.
+  for (const RowSpec& r : ApplicationRows()) {
+    if ((r.templates & bit) && r.key != "carried_forward") out.push_back(r.key);
+  }
+  out.push_back("carried_forward");
+  return out;
+}
+
+std::optional<std::string_view> MatchApplicationRowInOrder(
+    std::string_view label, std::string_view previous, v1::Template t) {
+  std::vector<std::string_view> order = ApplicationRowOrder(t);
+  if (order.empty() || label.empty()) return std::nullopt;
+  size_t next = 0;
+  if (!previous.empty()) {
+    auto it = std::find(order.begin(), order.end(), previous);
+    if (it == order.end()) return std::nullopt;
+    next = static_cast<size_t>(it - order.begin()) + 1;
+  }
+  // The row due next, or the one after it when OCR lost a whole row.
+  const size_t window = std::min(order.size(), next + 2);
+  if (next >= window) return std::nullopt;
+  static const auto* weights =
+      new std::map<char32_t, double>(LabelWeights(ApplicationRows()));
+  std::vector<std::pair<std::string_view, double>> scores;
+  double best_due = 0;
+  std::optional<std::string_view> due;
+  for (const RowSpec& r : ApplicationRows()) {
+    if (!(r.templates & TemplateBit(t))) continue;
+    double s = Overlap(label, r.label, *weights);
+    scores.push_back({r.key, s});
+    bool is_due = std::find(order.begin() + next, order.begin() + window,
+                            r.key) != order.begin() + window;
+    if (is_due && s > best_due) {
+      best_due = s;
+      due = r.key;
+    }
+  }
+  double best_other = 0;
+  for (const auto& [key, s] : scores) {
+    if (key != due) best_other = std::max(best_other, s);
+  }
+  // A third of the row's words at least: a label of stray marks matches
+  // nothing, whatever the order says. And clearly the better of the rows
+  // due, if both resemble it.
+  if (due && best_due >= 0.3 && best_due > best_other &&
+      SharedIdeographs(label, RowWordings(*due).front()) >= 2)
+    return due;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> FirstSubRowOfGroupRow(std::string_view key,
+                                                      v1::Template t) {
+  const int bit = TemplateBit(t);
+  // The group a row of the other template stands for: the one whose
+  // sub-rows carry its wording's words ("其他处理" for group 6).
+  static const std::pair<std::string_view, int> kGroupRows[] = {
+      {"other_handled", 6}};
+  for (const auto& [row, group] : kGroupRows) {
+    if (row != key) continue;
+    for (const RowSpec& r : ApplicationRows()) {
+      if (r.key == key && (r.templates & bit)) return std::nullopt;
+    }
+    for (const RowSpec& r : ApplicationRows()) {
+      if (r.group == group && (r.templates & bit)) return r.key;
+    }
   }
   return std::nullopt;
 }

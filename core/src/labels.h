@@ -69,6 +69,21 @@ std::optional<std::string_view> MatchProactiveRow(std::string_view label,
 // `group` carries the outcome group of earlier rows (updated from label).
 std::optional<std::string_view> MatchApplicationRow(std::string_view label,
                                                     int* group, bool ocr);
+// Section 三's rows of template `t` in the order the table prints them.
+std::vector<std::string_view> ApplicationRowOrder(v1::Template t);
+// OCR: the row a label too garbled for MatchApplicationRow names, read from
+// the table's order: one of the two rows that follow `previous` (the last
+// row read; "" before the first), if the label's characters match it better
+// than any other row of the template. Rows print in a fixed order, so a
+// label that resembles the row due next (or the next but one, a row being
+// lost) is that row, though too garbled to tell it among all rows.
+std::optional<std::string_view> MatchApplicationRowInOrder(
+    std::string_view label, std::string_view previous, v1::Template t);
+// A row that is one row in the other template and a group of sub-rows in
+// `t` (2019's "(六)其他处理" in a 2021 report): the group's first sub-row,
+// which the template prints on the group label's line.
+std::optional<std::string_view> FirstSubRowOfGroupRow(std::string_view key,
+                                                      v1::Template t);
 // Which applicant column a header cell names, if any (exact cell match).
 std::optional<std::string_view> MatchApplicantColumn(std::string_view cell);
 std::optional<std::string_view> MatchProactiveColumn(std::string_view cell);

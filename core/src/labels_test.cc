@@ -70,3 +70,46 @@ TEST(Labels, ApplicantColumnsMatchWholeCells) {
 
 }  // namespace
 }  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+TEST(Labels, ApplicationRowOrderEndsWithTheRowsCarriedForward) {
+  std::vector<std::string_view> o2021 = ApplicationRowOrder(v1::TEMPLATE_2021);
+  ASSERT_EQ(o2021.size(), 25u);
+  EXPECT_EQ(o2021.front(), "new_received");
+  EXPECT_EQ(o2021[1], "carried_over");
+  EXPECT_EQ(o2021[o2021.size() - 2], "total_handled");
+  EXPECT_EQ(o2021.back(), "carried_forward");
+  EXPECT_EQ(ApplicationRowOrder(v1::TEMPLATE_2019).size(), 23u);
+  EXPECT_TRUE(ApplicationRowOrder(v1::TEMPLATE_NONSTANDARD).empty());
+}
+
+TEST(Labels, GarbledApplicationRowNamedByTheTablesOrder) {
+  // Too garbled for the approximate match on its own...
+  int group = 0;
+  const std::string_view garbled = "人本年折W权内信息公开中请数";
+  EXPECT_EQ(MatchApplicationRow(garbled, &group, true), std::nullopt);
+  // ...but it resembles the row due first better than any other.
+  EXPECT_EQ(MatchApplicationRowInOrder(garbled, "", v1::TEMPLATE_2021),
+            "new_received");
+  // Not where the table's order puts another row.
+  EXPECT_EQ(MatchApplicationRowInOrder(garbled, "granted", v1::TEMPLATE_2021),
+            std::nullopt);
+  // The row after next, when the row due was lost.
+  EXPECT_EQ(MatchApplicationRowInOrder("二、上全续针必庙信息公开中请数", "",
+                                       v1::TEMPLATE_2021),
+            "carried_over");
+  // Stray marks name nothing, whatever the order.
+  EXPECT_EQ(MatchApplicationRowInOrder("的", "", v1::TEMPLATE_2021),
+            std::nullopt);
+  EXPECT_EQ(MatchApplicationRowInOrder(garbled, "", v1::TEMPLATE_NONSTANDARD),
+            std::nullopt);
+  // Nothing follows the last row.
+  EXPECT_EQ(MatchApplicationRowInOrder(garbled, "carried_forward",
+                                       v1::TEMPLATE_2021),
+            std::nullopt);
+}
+
+}  // namespace
+}  // namespace gongkai

@@ -61,10 +61,18 @@ bool PlainInteger(std::string_view s, double* v) {
 std::vector<Reading> ReadingsOf(std::string_view raw, bool ruled_row) {
   std::string_view s = Trim(raw);
   bool ruled = false;
+  size_t rulings = 0;
+  char first_ruling = 0;
   while (!s.empty() && IsRuling(s.front())) {
+    if (rulings++ == 0) first_ruling = s.front();
     s.remove_prefix(1);
     ruled = true;
   }
+  // "l54" or "Ia54": the one mark before the figure may be its leading '1'
+  // rather than a ruling line (OCR reads 1, l and I alike).
+  const bool one_like = rulings == 1 &&
+                        (first_ruling == 'l' || first_ruling == 'I') &&
+                        !s.empty() && s.front() != ' ';
   s = Trim(s);
   if (s.empty()) return {Reading{}};  // a ruling line alone: no cell
   std::string digits(s);
@@ -79,9 +87,11 @@ std::vector<Reading> ReadingsOf(std::string_view raw, bool ruled_row) {
   if (v.kind == CellValue::Kind::kNumber && !leading_zero) {
     out.push_back({Figure(v.number, v.integral, false)});
     double tail;
-    if (!ruled && ruled_row && digits.size() >= 2 && digits[0] == '1' &&
-        PlainInteger(digits.substr(1), &tail)) {
-      out.push_back({Figure(tail, true, true)});  // "|148" read as "1148"
+    // "|148" read as "1148"; after a ruling read as such, only a zero:
+    // "|10" is a double ruling before a 0 as often as it is ten.
+    if ((!ruled || digits == "10") && ruled_row && digits.size() >= 2 &&
+        digits[0] == '1' && PlainInteger(digits.substr(1), &tail)) {
+      out.push_back({Figure(tail, true, true)});
     }
     if (!ruled && ruled_row && digits == "1") {
       out.push_back(Reading{});  // a ruling line read as "1"
@@ -101,14 +111,31 @@ std::vector<Reading> ReadingsOf(std::string_view raw, bool ruled_row) {
       out.push_back({Figure(n, true, true)});
     }
   }
-  // A run of zeros between ruling lines read as '1' ("101010"), or zeros
-  // whose ruling lines were lost ("00").
-  size_t zeros = 0, ones = 0;
+  if (one_like) {
+    std::string kept = "1";
+    bool significant = false;
+    for (char c : digits) {
+      if (c >= '0' && c <= '9') {
+        kept.push_back(c);
+        significant = significant || c != '0';
+      }
+    }
+    double n;
+    if (significant && PlainInteger(kept, &n)) {
+      out.push_back({Figure(n, true, true)});
+    }
+  }
+  // A run of zeros between ruling lines read as '1' ("101010") or as other
+  // strokes ("Tofoofpo"), or zeros whose ruling lines were lost ("00").
+  // Letters OCR makes of digits (B for 8, S for 5, ...) are no strokes.
+  size_t zeros = 0, strokes = 0;
   for (char c : digits) {
     zeros += c == '0';
-    ones += c == '1';
+    strokes += c == '1' || IsRuling(c) ||
+               std::string_view("fFtTrJp(){}/").find(c) !=
+                   std::string_view::npos;
   }
-  if (zeros >= 2 && zeros + ones == digits.size()) {
+  if (zeros >= 2 && zeros + strokes == digits.size()) {
     Reading r;
     for (size_t k = 0; k < zeros; ++k) r.push_back(Figure(0, true, true));
     out.push_back(r);
@@ -201,6 +228,19 @@ std::vector<OcrCandidate> OcrCandidates(
       Place(r, columns, 0, 0, &partial, &placed);
       for (const OcrCandidate& c : placed) add(c);
       if (out.size() >= kMaxCandidates) return {};
+    }
+    if (shortfall == 0 && out.empty()) {
+      // One zero too many (a stroke read as o, a glyph read twice) in a row
+      // of zeros: whichever is the stray one, every column reads 0.
+      for (const Reading& r : readings) {
+        if (r.size() != columns + 1) continue;
+        bool zeros = true;
+        for (const OcrCell& c : r) zeros = zeros && c.value && *c.value == 0;
+        if (!zeros) continue;
+        OcrCandidate c(r.begin(), r.begin() + columns);
+        for (OcrCell& cell : c) cell.alternative = true;
+        add(c);
+      }
     }
   }
   return out;

@@ -89,3 +89,70 @@ TEST(OcrCellsTest, GarbageCostsBoundedWork) {
 
 }  // namespace
 }  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+TEST(OcrCellsTest, OneMarkBeforeAFigureMayBeItsLeadingOne) {
+  // "la54": a ruling and a stray mark before 54, or 154 read with its 1 as
+  // an l; the table's arithmetic chooses.
+  auto c = OcrCandidates({"151", "la54"}, 2);
+  EXPECT_TRUE(Has(c, {151, 54}));
+  EXPECT_TRUE(Has(c, {151, 154}));
+  // Two marks are rulings; and a zero after one is a zero (every "lo" of a
+  // ruled row would otherwise read as 10 too).
+  EXPECT_FALSE(Has(OcrCandidates({"ll33"}, 1), {133}));
+  auto z = OcrCandidates({"lo", "lo"}, 2);
+  ASSERT_EQ(z.size(), 1u);
+  EXPECT_EQ(Values(z[0]), (std::vector<double>{0, 0}));
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+TEST(OcrCellsTest, TenAfterARulingMayBeADoubleRulingAndAZero) {
+  auto c = OcrCandidates({"0", "|10", "0"}, 3);
+  EXPECT_TRUE(Has(c, {0, 10, 0}));
+  EXPECT_TRUE(Has(c, {0, 0, 0}));
+  // Other figures after a ruling stay as read.
+  auto d = OcrCandidates({"0", "|12", "0"}, 3);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(Values(d[0]), (std::vector<double>{0, 12, 0}));
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+TEST(OcrCellsTest, ZerosBetweenStrokesReadAsLetters) {
+  auto c = OcrCandidates({"0", "Tofoofpo"}, 5);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(Values(c[0]), (std::vector<double>{0, 0, 0, 0, 0}));
+  // A letter OCR makes of a digit is no stroke: no zeros read around it.
+  EXPECT_FALSE(Has(OcrCandidates({"0", "oBo"}, 3), {0, 0, 0}));
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+TEST(OcrCellsTest, OneZeroTooManyInARowOfZeros) {
+  auto c = OcrCandidates({"0", "0", "lo", "lo", "0"}, 4);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(Values(c[0]), (std::vector<double>{0, 0, 0, 0}));
+  EXPECT_TRUE(c[0][0].alternative);
+  // Not when a figure is among them: which cell is the stray one matters.
+  EXPECT_TRUE(OcrCandidates({"0", "5", "0", "0", "0"}, 4).empty());
+  // Nor two too many.
+  EXPECT_TRUE(OcrCandidates({"0", "0", "0", "0", "0", "0"}, 4).empty());
+}
+
+}  // namespace
+}  // namespace gongkai
