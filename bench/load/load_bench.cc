@@ -67,6 +67,9 @@ ABSL_FLAG(std::string, modes, "unary,stream",
           "EchoStream: one stream per cell, N documents in flight on it)");
 ABSL_FLAG(std::string, corpus, GONGKAI_CORPUS_DIR,
           "corpus directory: seeds/input/* and dev/*/input/* are sent");
+ABSL_FLAG(std::string, exclude, "",
+          "comma-separated substrings: corpus documents whose path holds one "
+          "are not sent (e.g. --exclude=ocr leaves out the OCR renderings)");
 ABSL_FLAG(std::string, plugin_dir, GONGKAI_PLUGIN_DIR,
           "plugins for the in-process pipeline measurement");
 ABSL_FLAG(bool, pipeline_cpu, true,
@@ -117,10 +120,17 @@ std::vector<Document> LoadDocuments(const fs::path& root) {
   for (const fs::path& layout : layouts) {
     for (const fs::path& f : FilesIn(layout / "input")) files.push_back(f);
   }
+  std::vector<std::string> exclude =
+      absl::StrSplit(absl::GetFlag(FLAGS_exclude), ',', absl::SkipEmpty());
   std::vector<Document> docs;
   for (const fs::path& f : files) {
     Document d;
     d.name = fs::relative(f, root, ec).string();
+    if (std::any_of(exclude.begin(), exclude.end(), [&](const auto& x) {
+          return absl::StrContains(d.name, x);
+        })) {
+      continue;
+    }
     d.request.set_document(ReadFile(f));
     d.request.set_file_name(f.filename().string());
     if (!d.request.document().empty()) docs.push_back(std::move(d));

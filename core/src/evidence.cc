@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +20,8 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
+}  // namespace
+
 // A contract path as fields from the Report down, with the reflection of
 // the message holding each (looked up once: every GetReflection() call goes
 // through protobuf's descriptor-assignment once-flag).
@@ -26,14 +30,26 @@ struct FieldPath {
   std::vector<const google::protobuf::Reflection*> reflections;
 };
 
+namespace {
+
+// Transparent, so a lookup by string_view builds no std::string.
+struct PathHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const {
+    return std::hash<std::string_view>()(s);
+  }
+};
+using PathMap =
+    std::unordered_map<std::string, FieldPath, PathHash, std::equal_to<>>;
+
 // Every contract path of the Report ("applications.granted.total", and the
 // messages on the way), read from the descriptor once. Paths are resolved
 // for every figure read or written -- inference and the checks read each
 // figure many times -- and splitting the path and looking each name up was
 // most of the pipeline's CPU time.
-const std::unordered_map<std::string, FieldPath>& ContractPaths() {
+const PathMap& ContractPaths() {
   static const auto* paths = [] {
-    auto* out = new std::unordered_map<std::string, FieldPath>();
+    auto* out = new PathMap();
     FieldPath at;
     auto walk = [&](auto& self, const google::protobuf::Descriptor* d,
                     const std::string& prefix) -> void {
@@ -194,14 +210,18 @@ void ReportWriter::Warn(std::string code, std::string path,
   }
 }
 
-bool GetFigure(const v1::Report& report, const std::string& path,
-               double* value) {
+std::optional<FigureRef> ResolveFigure(absl::string_view path) {
+  const PathMap& paths = ContractPaths();
+  auto it = paths.find(std::string_view(path.data(), path.size()));
+  if (it == paths.end()) return std::nullopt;
+  return FigureRef(&it->second);
+}
+
+bool GetFigure(const v1::Report& report, FigureRef ref, double* value) {
   // Read-only walk: an unset submessage reads as its default instance, in
   // which the figure is unset too, so only the last field needs HasField
   // (this runs ~1000 times per document, from inference and the checks).
-  auto it = ContractPaths().find(path);
-  if (it == ContractPaths().end()) return false;
-  const FieldPath& p = it->second;
+  const FieldPath& p = *ref.path_;
   const Message* holder = &report;
   for (size_t i = 0; i + 1 < p.fields.size(); ++i) {
     holder = &p.reflections[i]->GetMessage(*holder, p.fields[i]);
@@ -219,6 +239,12 @@ bool GetFigure(const v1::Report& report, const std::string& path,
     default:
       return false;
   }
+}
+
+bool GetFigure(const v1::Report& report, const std::string& path,
+               double* value) {
+  std::optional<FigureRef> ref = ResolveFigure(path);
+  return ref && GetFigure(report, *ref, value);
 }
 
 }  // namespace gongkai

@@ -2,6 +2,7 @@
 // sets values on the report by their contract path.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,5 +46,21 @@ class ReportWriter {
 // Reads a figure at a path from a report, if set.
 bool GetFigure(const v1::Report& report, const std::string& path,
                double* value);
+
+struct FieldPath;
+
+// A contract path resolved once, for code that reads the same figures of
+// many reports (the checks): reading through it skips hashing the path.
+class FigureRef {
+ private:
+  explicit FigureRef(const FieldPath* path) : path_(path) {}
+  const FieldPath* path_;
+  friend std::optional<FigureRef> ResolveFigure(absl::string_view path);
+  friend bool GetFigure(const v1::Report& report, FigureRef ref, double* value);
+};
+
+// Null if the path is not a figure or message of the contract.
+std::optional<FigureRef> ResolveFigure(absl::string_view path);
+bool GetFigure(const v1::Report& report, FigureRef ref, double* value);
 
 }  // namespace gongkai

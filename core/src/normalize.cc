@@ -2,6 +2,7 @@
 // Traditional -> Simplified, with an exact map back to the caller's bytes.
 #include "gongkai/normalize.h"
 
+#include <sys/mman.h>
 #include <unicode/bytestream.h>
 #include <unicode/edits.h>
 #include <unicode/normalizer2.h>
@@ -337,6 +338,28 @@ class Output {
   uint32_t last_end_ = 0;
 };
 
+// A document of megabytes gets its text and its offset map (4 bytes per
+// byte) in fresh memory, and the first write to each 4 KiB page of it is a
+// page fault: a fifth of a 10 MB document's time on this project's VM.
+// Transparent huge pages, which the kernel may give only on request
+// ("madvise" mode), make that one fault per 2 MiB. Advice only: where it is
+// refused, nothing changes.
+void AdviseHugePages(const void* data, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kHuge = 2u << 20;
+  if (bytes < 4 * kHuge) return;
+  const auto p = reinterpret_cast<uintptr_t>(data);
+  const uintptr_t begin = (p + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (p + bytes) & ~(kHuge - 1);
+  if (end > begin) {
+    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
 bool OnlyWhitespace(absl::string_view s) {
   for (size_t i = 0, len = 0; i < s.size(); i += len) {
     const char32_t c = DecodeAt(s.data(), s.size(), i, &len);
@@ -396,6 +419,8 @@ absl::StatusOr<NormalizedText> Normalize(absl::string_view original,
 
   doc.text.reserve(src_end - pos + 16);
   doc.origin.reserve(src_end - pos + 17);
+  AdviseHugePages(doc.text.data(), doc.text.capacity());
+  AdviseHugePages(doc.origin.data(), doc.origin.capacity() * sizeof(uint32_t));
   // A legitimate document barely grows (NFKC expands a few compatibility
   // characters); bound what a crafted one can make us allocate.
   const size_t max_text = 4 * original.size() + 4096;

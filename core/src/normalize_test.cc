@@ -491,6 +491,32 @@ TEST(Normalize, LongLinesAndLargeDocuments) {
   CheckLineMap(lines, *t);
 }
 
+TEST(Normalize, DocumentsOfMegabytesMapLikeTheirParts) {
+  // Over 8 MB, where the text and offset map get huge-page advice: the
+  // result must be exactly the small document's, repeated.
+  const std::string unit = "統計數據(jù)\t１２３\r\n";
+  absl::StatusOr<NormalizedText> small = Normalize(unit);
+  ASSERT_TRUE(small.ok());
+  const size_t copies = (9u << 20) / unit.size() + 1;
+  std::string big;
+  big.reserve(copies * unit.size());
+  for (size_t i = 0; i < copies; ++i) big += unit;
+  absl::StatusOr<NormalizedText> t = Normalize(big);
+  ASSERT_TRUE(t.ok());
+  const size_t n = small->text.size();
+  ASSERT_EQ(t->text.size(), copies * n);
+  ASSERT_EQ(t->origin.size(), copies * n + 1);
+  size_t mismatches = 0;
+  for (size_t i = 0; i < copies; ++i) {
+    mismatches += t->text.compare(i * n, n, small->text) != 0;
+    for (size_t k = 0; k < n; ++k) {
+      mismatches += t->origin[i * n + k] != small->origin[k] + i * unit.size();
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_EQ(t->origin.back(), big.size());
+}
+
 std::vector<std::filesystem::path> CorpusFiles(const std::string& sub) {
   std::vector<std::filesystem::path> out;
   const std::filesystem::path dir = std::filesystem::path(GONGKAI_CORPUS_DIR) / sub;
