@@ -808,11 +808,11 @@ bool Touches(const Constraint& c, int cell) {
 std::vector<Withholding> FindMisreads(
     const std::vector<Constraint>& constraints,
     const std::vector<size_t>& troubled, const std::vector<OpenCells>& rows,
-    const Cells& cells) {
+    const Cells& cells, const std::vector<char>& not_stated) {
   std::vector<int> suspects;
   for (size_t i : troubled) {
     for (const Term& t : constraints[i].terms) {
-      if (IsKnown(cells.value[t.cell]) &&
+      if (IsKnown(cells.value[t.cell]) && !not_stated[t.cell] &&
           std::find(suspects.begin(), suspects.end(), t.cell) ==
               suspects.end())
         suspects.push_back(t.cell);
@@ -866,6 +866,134 @@ std::vector<Withholding> FindMisreads(
       }
     }
     if (alone) out.push_back(std::move(found[a]));
+  }
+  return out;
+}
+
+// OCR: the cells of an open row that the row's own sums (its row total, a
+// review group's total) fix alike in every reading, before any other sum
+// is weighed -- only where every reading balances by itself, the cells it
+// leaves unread all 0. E.g. six zeros read of seven cells: whichever cell
+// OCR lost, the row total makes it 0. Such a figure rests on the row's
+// reading alone, which its own sums vouch for as they would for a row read
+// whole, so a column sum it then breaks is a misread elsewhere for the
+// checks to show, not a reason to take it back. A reading that balances
+// only with a lost cell's help (3001 + ? + 0 + 0 + 1 + 4 = 3119) does not
+// vouch for itself: a misread figure there would go into the lost cell,
+// so that is left to the whole table's sums. Fixed cells are set in
+// `cells` (known, no longer eligible) and returned.
+std::vector<Inferred> RowLocal(const std::vector<Constraint>& constraints,
+                               const std::vector<OpenCells>& rows,
+                               Cells* cells) {
+  std::vector<Inferred> out;
+  std::vector<const Constraint*> inner;
+  std::vector<double> vals;
+  std::vector<int> column_of(cells->value.size(), -1);  // cell -> its column
+  auto pos = [&](int cell) { return column_of[cell]; };
+  const OpenCells* last = nullptr;
+  for (const OpenCells& row : rows) {
+    if (last != nullptr) {
+      for (int c : last->cells) column_of[c] = -1;
+    }
+    last = &row;
+    const size_t n = row.cells.size();
+    for (size_t k = 0; k < n; ++k)
+      column_of[row.cells[k]] = static_cast<int>(k);
+    inner.clear();
+    for (const Constraint& c : constraints) {
+      bool within = !c.terms.empty();
+      for (size_t i = 0; i < c.terms.size() && within; ++i)
+        within = pos(c.terms[i].cell) >= 0;
+      if (within) inner.push_back(&c);
+    }
+    if (inner.empty()) continue;
+    std::vector<double> agreed(n, std::numeric_limits<double>::quiet_NaN());
+    std::vector<int> source(n, -2);  // -2: none yet, -1: sources differ
+    std::vector<char> fixed(n, 1);
+    size_t valid = 0;
+    bool balanced = true;  // every valid reading balances by itself
+    for (const OcrCandidate& cand : row.open->candidates) {
+      if (cand.size() != n) continue;
+      vals.assign(n, std::numeric_limits<double>::quiet_NaN());
+      bool ok = true;
+      for (size_t k = 0; k < n && ok; ++k) {
+        double stated = cells->value[row.cells[k]];
+        if (cand[k].value) {
+          ok = cand[k].integral &&
+               (!IsKnown(stated) || std::fabs(stated - *cand[k].value) < kEps);
+          vals[k] = *cand[k].value;
+        } else {
+          vals[k] = stated;
+        }
+      }
+      // Fill what the row's sums fix: one unknown left, or the known parts
+      // already reaching the total (the rest 0, no count being negative).
+      bool lost_nonzero = false;
+      for (bool changed = true; ok && changed;) {
+        changed = false;
+        for (const Constraint* c : inner) {
+          double k = 0;
+          int unknown = 0, sign = 0;
+          bool mixed = false;
+          for (const Term& t : c->terms) {
+            double v = vals[pos(t.cell)];
+            if (IsKnown(v)) {
+              k += t.coef * v;
+            } else {
+              mixed = mixed || (unknown > 0 && sign != t.coef);
+              sign = t.coef;
+              ++unknown;
+            }
+          }
+          if (unknown == 0) {
+            ok = std::fabs(k) < kEps;
+          } else if (unknown == 1 || (!mixed && std::fabs(k) < kEps)) {
+            double v = unknown == 1 ? -k / sign : 0;
+            ok = v > -kEps && std::fabs(v - std::round(v)) < kEps;
+            lost_nonzero = lost_nonzero || std::fabs(v) > kEps;
+            for (const Term& t : c->terms) {
+              double& x = vals[pos(t.cell)];
+              if (!IsKnown(x)) x = std::round(v) + 0.0;
+            }
+            changed = true;
+          } else if (!mixed && -k / sign < -kEps) {
+            ok = false;  // unknowns of one sign would have to be negative
+          }
+          if (!ok) break;
+        }
+      }
+      if (!ok) continue;
+      ++valid;
+      balanced = balanced && !lost_nonzero;
+      for (size_t k = 0; k < n; ++k) {
+        if (!fixed[k]) continue;
+        if (!IsKnown(vals[k]) ||
+            (IsKnown(agreed[k]) && std::fabs(agreed[k] - vals[k]) > kEps)) {
+          fixed[k] = 0;
+          continue;
+        }
+        agreed[k] = vals[k];
+        int s = cand[k].value ? cand[k].source : -1;
+        source[k] = source[k] == -2 || source[k] == s ? s : -1;
+      }
+    }
+    if (valid == 0 || !balanced) continue;
+    for (size_t k = 0; k < n; ++k) {
+      int cell = row.cells[k];
+      if (!fixed[k] || IsKnown(cells->value[cell]) || !cells->eligible[cell])
+        continue;
+      Inferred f{cell, agreed[k], Span{},
+                 absl::StrCat("OCR read this row ",
+                              row.open->candidates.size(),
+                              " ways; the row's own sums give this figure "
+                              "in every one of them")};
+      if (source[k] >= 0 &&
+          static_cast<size_t>(source[k]) < row.open->sources.size())
+        f.span = row.open->sources[source[k]];
+      cells->value[cell] = f.value;
+      cells->eligible[cell] = 0;
+      out.push_back(std::move(f));
+    }
   }
   return out;
 }
@@ -927,6 +1055,18 @@ void InferFigures(const InferenceNotes& notes, ReportWriter* out) {
       if (GetFigure(report, p, &v)) cells.value.back() = v;
     }
   }
+  // Figures each OCR row fixes by itself are settled first, as read ones
+  // are (never taken back for a sum elsewhere, never suspected of a
+  // misread: FindMisreads withdraws only stated figures).
+  std::vector<Inferred> local = RowLocal(constraints, rows, &cells);
+  std::vector<char> is_local(cells.value.size(), 0);
+  for (const Inferred& f : local) is_local[f.cell] = 1;
+  if (!local.empty()) {
+    for (size_t i = 0; i < constraints.size(); ++i) {
+      bool unused = false;
+      set_aside[i] = !FeasibleAsStated(constraints[i], cells.value, &unused);
+    }
+  }
   std::vector<size_t> troubled;
   for (size_t i = 0; i < set_aside.size(); ++i) {
     if (set_aside[i]) troubled.push_back(i);
@@ -937,7 +1077,7 @@ void InferFigures(const InferenceNotes& notes, ReportWriter* out) {
   std::vector<double> value = cells.value;
   if (notes.ocr && !troubled.empty()) {
     std::vector<Withholding> misread =
-        FindMisreads(constraints, troubled, rows, cells);
+        FindMisreads(constraints, troubled, rows, cells, is_local);
     // Withdrawn together, the misread figures must let their sums settle.
     std::vector<int> withdrawn;
     for (const Withholding& w : misread) withdrawn.push_back(w.cell);
@@ -991,6 +1131,7 @@ void InferFigures(const InferenceNotes& notes, ReportWriter* out) {
     }
   }
   std::vector<char> is_inferred(value.size(), 0);
+  inferred->insert(inferred->begin(), local.begin(), local.end());
   for (const Inferred& f : *inferred) {
     const std::string& path = tables.paths[f.cell];
     out->SetFigure(path, f.value, f.span, /*inferred=*/true);

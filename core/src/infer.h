@@ -12,7 +12,10 @@
 //   - and never against a stated figure: when the finished figures break a
 //     cross-check that holds an inferred figure, that figure is taken back
 //     (and what depended on it), and the stated figures stand with the
-//     failed check for the reader to see.
+//     failed check for the reader to see. One exception: a figure an OCR
+//     row's own sums fix in every reading of the row, where every reading
+//     balances with its lost cells at 0 (six zeros read of seven cells), is
+//     as sure as the reading itself and stands like a stated one.
 // Clean text (HTML, converters) rarely loses a figure, so there inference
 // seldom has work; OCR loses many, which is where it earns its keep. The
 // rules are the same for both: they only ever add a figure the report's own

@@ -3,6 +3,7 @@
 // open choices are left alone.
 #include "infer.h"
 
+#include <bit>
 #include <string>
 
 #include "evidence.h"
@@ -275,6 +276,87 @@ TEST_F(MisreadTest, CleanTextFigureIsNeverWithheld) {
   InferFigures(notes_, &writer_);  // notes_.ocr is false
   EXPECT_EQ(Get("applications.new_received.legal_services"), 1);
   EXPECT_EQ(Warnings("figure_contradicted"), 0);
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+// An open OCR row over the applicant columns: `read` placed every way that
+// keeps its order (a lost cell leaves its column unread).
+OpenRow PlacedEveryWay(const std::string& row, std::vector<double> read) {
+  OpenRow out;
+  for (const ColumnSpec& c : ApplicantColumns())
+    out.paths.push_back("applications." + row + "." + std::string(c.key));
+  for (size_t i = 0; i < read.size(); ++i) out.sources.push_back(Span{});
+  const size_t n = out.paths.size();
+  // Every subset of `read.size()` columns, in order.
+  for (unsigned mask = 0; mask < (1u << n); ++mask) {
+    if (static_cast<size_t>(std::popcount(mask)) != read.size()) continue;
+    OcrCandidate cand(n);
+    size_t next = 0;
+    for (size_t c = 0; c < n; ++c) {
+      if (!(mask & (1u << c))) continue;
+      cand[c].value = read[next];
+      cand[c].source = static_cast<int>(next);
+      ++next;
+    }
+    out.candidates.push_back(cand);
+  }
+  return out;
+}
+
+TEST_F(InferTest, OcrRowOfZerosShortOneIsZeroDespiteAMisreadElsewhere) {
+  // Six zeros read of granted's seven cells: whichever OCR lost, the row's
+  // own total makes it 0. A 9 misread into partially_granted's commercial
+  // cell breaks the commercial column; that says nothing against granted's
+  // reading, which stays (it used to be taken back with the column).
+  const int bit = TemplateBit(v1::TEMPLATE_2021);
+  for (const RowSpec& r : ApplicationRows()) {
+    if (!r.outcome || !(r.templates & bit)) continue;
+    if (r.key == "granted" || r.key == "partially_granted") continue;
+    Row(std::string(r.key), {0, 0, 0, 0, 0, 0, 0});
+  }
+  Row("partially_granted", {0, 9, 0, 0, 0, 0, 0});
+  Row("new_received", {0, 0, 0, 0, 0, 0, 0});
+  Row("carried_over", {0, 0, 0, 0, 0, 0, 0});
+  Row("carried_forward", {0, 0, 0, 0, 0, 0, 0});
+  notes_.open_rows.push_back(PlacedEveryWay("granted", {0, 0, 0, 0, 0, 0}));
+  notes_.ocr = true;
+  InferFigures(notes_, &writer_);
+  for (const ColumnSpec& c : ApplicantColumns()) {
+    const std::string path = "applications.granted." + std::string(c.key);
+    EXPECT_EQ(Get(path), 0) << path;
+    EXPECT_TRUE(Inferred(path)) << path;
+  }
+  // The misread stays for the checks to show; nothing is put over it.
+  EXPECT_EQ(Get("applications.partially_granted.commercial"), 9);
+}
+
+TEST_F(InferTest, OcrRowBalancedOnlyByALostCellIsNotSettledAlone) {
+  // "3001 局 0 0 1 4 3119": the lost cell would take 113 by the row, but
+  // the 1 is a misread 61 and the column says 53. A reading that balances
+  // only with a lost cell's help does not vouch for itself: the column
+  // breaks against it, so nothing is put there.
+  Row("carried_over", {0, 0, 0, 0, 0, 0, 0});
+  Row("total_handled", {3000, 53, 0, 0, 61, 4, 3118});
+  Row("carried_forward", {1, 0, 0, 0, 0, 0, 1});
+  OpenRow row;
+  for (const ColumnSpec& c : ApplicantColumns())
+    row.paths.push_back("applications.new_received." + std::string(c.key));
+  row.sources = {Span{}};
+  OcrCandidate cand(7);
+  const double read[] = {3001, -1, 0, 0, 1, 4, 3119};
+  for (size_t c = 0; c < 7; ++c) {
+    if (read[c] >= 0) cand[c].value = read[c];
+  }
+  row.candidates.push_back(cand);
+  notes_.open_rows.push_back(row);
+  notes_.ocr = true;
+  InferFigures(notes_, &writer_);
+  EXPECT_NE(Get("applications.new_received.commercial"), 113);
 }
 
 }  // namespace

@@ -119,11 +119,8 @@ class Interpreter {
     auto has = [&](std::string_view m) {
       auto [it, fresh] = seen.try_emplace(m, false);
       if (fresh) {
-        it->second =
-            std::search(all.begin(), all.end(),
-                        std::boyer_moore_horspool_searcher(m.begin(),
-                                                           m.end())) !=
-            all.end();
+        std::boyer_moore_horspool_searcher searcher(m.begin(), m.end());
+        it->second = std::search(all.begin(), all.end(), searcher) != all.end();
       }
       return it->second;
     };
