@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -50,7 +51,7 @@ const std::map<std::string, double>& ReachedSoFar() {
   return kReached;
 }
 constexpr double kDocFieldsTarget = 0.99;
-constexpr double kDocFieldsReachedSoFar = 0.98;
+constexpr std::optional<double> kDocFieldsReachedSoFar = 0.98;
 
 // Layouts whose document fields are not held to the 99 % line.
 bool DocFieldsExempt(const std::string& layout) {
@@ -148,8 +149,8 @@ TEST_P(AccuracyTest, MeetsThreshold) {
         "%s: %.2f%% exact, short of the issue's %.1f%%; held at %.2f%%\n",
         layout, 100 * exact, 100 * want.exact, 100 * reached->second);
     EXPECT_GE(exact, reached->second) << r.problems;
-    EXPECT_LT(reached->second, want.exact)
-        << "the issue's line holds: raise the threshold, drop the entry";
+    EXPECT_LT(exact, want.exact)
+        << "the issue's line holds now: delete this entry of ReachedSoFar()";
   }
   EXPECT_LE(t.wrong, want.wrong * t.cells) << r.problems;
   EXPECT_EQ(t.invented, 0) << r.problems;
@@ -179,13 +180,17 @@ TEST(DocumentFields, RightOverAllLayoutsButOcrNoisy) {
   std::cout << absl::StrFormat("document fields %d/%d (%.2f%%)\n", right,
                                fields, 100.0 * right / fields);
   const double share = double(right) / fields;
-  if (share < kDocFieldsTarget) {
-    std::cout << absl::StrFormat(
-        "document fields short of the issue's %.0f%%; held at %.2f%%\n",
-        100 * kDocFieldsTarget, 100 * kDocFieldsReachedSoFar);
+  if (!kDocFieldsReachedSoFar) {
+    EXPECT_GE(share, kDocFieldsTarget) << problems;
+    return;
   }
-  EXPECT_GE(share, std::min(kDocFieldsTarget, kDocFieldsReachedSoFar))
-      << problems;
+  // Below the line: hold the line reached, and say so.
+  std::cout << absl::StrFormat(
+      "document fields short of the issue's %.0f%%; held at %.2f%%\n",
+      100 * kDocFieldsTarget, 100 * *kDocFieldsReachedSoFar);
+  EXPECT_GE(share, *kDocFieldsReachedSoFar) << problems;
+  EXPECT_LT(share, kDocFieldsTarget)
+      << "the issue's line holds now: make kDocFieldsReachedSoFar nullopt";
 }
 
 }  // namespace
