@@ -35,6 +35,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "corpus.h"
 #include "gongkai/pipeline.h"
 #include "gongkai/plugin_host.h"
 #include "gongkai/v1/extractor.grpc.pb.h"
@@ -87,29 +88,13 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-struct Document {
+struct CorpusRequest {
   std::string name;
   v1::ExtractRequest request;
 };
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
-std::vector<fs::path> FilesIn(const fs::path& dir) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file()) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 // seeds/input/* then dev/<layout>/input/*, sorted, empty files left out.
-std::vector<Document> LoadDocuments(const fs::path& root) {
+std::vector<CorpusRequest> LoadDocuments(const fs::path& root) {
   std::vector<fs::path> files = FilesIn(root / "seeds" / "input");
   std::vector<fs::path> layouts;
   std::error_code ec;
@@ -122,9 +107,9 @@ std::vector<Document> LoadDocuments(const fs::path& root) {
   }
   std::vector<std::string> exclude =
       absl::StrSplit(absl::GetFlag(FLAGS_exclude), ',', absl::SkipEmpty());
-  std::vector<Document> docs;
+  std::vector<CorpusRequest> docs;
   for (const fs::path& f : files) {
-    Document d;
+    CorpusRequest d;
     d.name = fs::relative(f, root, ec).string();
     if (std::any_of(exclude.begin(), exclude.end(), [&](const auto& x) {
           return absl::StrContains(d.name, x);
@@ -274,7 +259,7 @@ class UnaryRun {
       std::function<void(grpc::Status)>);
 
   UnaryRun(v1::Extractor::Stub* stub, Method method,
-           const std::vector<Document>* docs, int total, int in_flight,
+           const std::vector<CorpusRequest>* docs, int total, int in_flight,
            std::chrono::milliseconds deadline)
       : stub_(stub),
         method_(method),
@@ -316,7 +301,7 @@ class UnaryRun {
 
   v1::Extractor::Stub* stub_;
   Method method_;
-  const std::vector<Document>* docs_;
+  const std::vector<CorpusRequest>* docs_;
   const int total_;
   const int in_flight_;
   const std::chrono::milliseconds deadline_;
@@ -331,7 +316,7 @@ class UnaryRun {
 template <typename Response>
 class StreamRun : public grpc::ClientBidiReactor<v1::ExtractRequest, Response> {
  public:
-  StreamRun(const std::vector<Document>& docs, int total, int in_flight)
+  StreamRun(const std::vector<CorpusRequest>& docs, int total, int in_flight)
       : total_(total), in_flight_(in_flight), tally_(total) {
     const size_t ring = std::max<size_t>(docs.size(), 2 * in_flight + 1);
     for (size_t k = 0; k < ring; ++k) {
@@ -472,7 +457,7 @@ class StreamRun : public grpc::ClientBidiReactor<v1::ExtractRequest, Response> {
 class Bench {
  public:
   Bench(std::shared_ptr<grpc::Channel> channel, int64_t server_pid,
-        std::vector<Document> docs)
+        std::vector<CorpusRequest> docs)
       : stub_(v1::Extractor::NewStub(channel)),
         server_pid_(server_pid),
         docs_(std::move(docs)) {}
@@ -535,26 +520,26 @@ class Bench {
 
   std::unique_ptr<v1::Extractor::Stub> stub_;
   int64_t server_pid_;
-  std::vector<Document> docs_;
+  std::vector<CorpusRequest> docs_;
 };
 
 // Mean thread CPU of Pipeline::Extract over the documents, each equally
 // often (as the load cycles through them); nullopt without plugins.
-std::optional<double> PipelineUsPerDocument(const std::vector<Document>& docs,
+std::optional<double> PipelineUsPerDocument(const std::vector<CorpusRequest>& docs,
                                             const std::string& plugin_dir) {
   PluginRegistry registry;
   auto refused = registry.LoadDirectory(plugin_dir);
   if (!refused.ok() || registry.List().empty()) return std::nullopt;
   Pipeline pipeline(&registry);
   constexpr int kRounds = 5;
-  for (const Document& d : docs) {  // warm up caches and allocators
+  for (const CorpusRequest& d : docs) {  // warm up caches and allocators
     ExtractOptions options;
     options.file_name = d.request.file_name();
     (void)pipeline.Extract(d.request.document(), options);
   }
   const double t0 = ThreadCpuSeconds();
   for (int round = 0; round < kRounds; ++round) {
-    for (const Document& d : docs) {
+    for (const CorpusRequest& d : docs) {
       ExtractOptions options;
       options.file_name = d.request.file_name();
       (void)pipeline.Extract(d.request.document(), options);
@@ -620,14 +605,14 @@ int Main() {
     std::fprintf(stderr, "gongkai-bench: nothing to run (see --help)\n");
     return 2;
   }
-  std::vector<Document> docs = LoadDocuments(absl::GetFlag(FLAGS_corpus));
+  std::vector<CorpusRequest> docs = LoadDocuments(absl::GetFlag(FLAGS_corpus));
   if (docs.empty()) {
     std::fprintf(stderr, "gongkai-bench: no documents under %s\n",
                  absl::GetFlag(FLAGS_corpus).c_str());
     return 77;  // what ctest takes for "skipped"
   }
   size_t bytes = 0;
-  for (const Document& d : docs) bytes += d.request.document().size();
+  for (const CorpusRequest& d : docs) bytes += d.request.document().size();
   auto whole_cycles = [&](int n) {
     const int k = static_cast<int>(docs.size());
     return (n + k - 1) / k * k;
