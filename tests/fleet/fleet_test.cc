@@ -138,7 +138,7 @@ class FleetTest : public ::testing::Test {
     std::cerr << how << ": " << kDocuments << " documents in " << result.seconds
               << " s, " << result.attempts << " attempts, " << result.retries
               << " UNAVAILABLE and " << result.cancelled_retries
-              << " CANCELLED retried\n";
+              << " CANCELLED or reset streams retried\n";
     EXPECT_EQ(lost, 0) << how;
     EXPECT_EQ(duplicated, 0) << how;
     EXPECT_EQ(failed, 0) << how << ": "

@@ -524,8 +524,13 @@ void LoadRun::Worker() {
       ++result_.attempts;
       status = stub_->Extract(&context, request, &report);
       const grpc::StatusCode code = status.error_code();
+      // A stream the proxy reset when its instance died reaches the client
+      // as UNKNOWN "Stream removed": no server ever answered it, so like
+      // UNAVAILABLE and CANCELLED it is retried (extraction is idempotent).
+      const bool stream_reset = code == grpc::StatusCode::UNKNOWN &&
+                                status.error_message() == "Stream removed";
       if (code != grpc::StatusCode::UNAVAILABLE &&
-          code != grpc::StatusCode::CANCELLED) {
+          code != grpc::StatusCode::CANCELLED && !stream_reset) {
         break;
       }
       if (Clock::now() - first > give_up || abort_) break;
