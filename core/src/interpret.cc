@@ -3,6 +3,7 @@
 #include "gongkai/interpret.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -13,9 +14,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "cancel.h"
+#include "cut_labels.h"
 #include "document_fields.h"
 #include "evidence.h"
-#include "cut_labels.h"
 #include "figures.h"
 #include "infer.h"
 #include "labels.h"
@@ -28,10 +29,10 @@ namespace {
 
 // A row split into its label (the text cells) and the cells after it.
 struct ReadRow {
-  std::string label;           // text cells joined, whitespace removed
+  std::string label;                // text cells joined, whitespace removed
   std::vector<const Cell*> values;  // cells after the last text cell
   std::vector<CellValue> parsed;    // same length as values
-  int numbers = 0;             // figure cells among values
+  int numbers = 0;                  // figure cells among values
   std::vector<const Cell*> texts;
 };
 
@@ -39,8 +40,11 @@ class Interpreter {
  public:
   Interpreter(absl::string_view original, const NormalizedText& doc,
               const Layout& layout, v1::Report* report, InferenceNotes* notes)
-      : out_(original, doc, report), doc_(doc), layout_(layout),
-        ocr_(layout.ocr), notes_(notes) {}
+      : out_(original, doc, report),
+        doc_(doc),
+        layout_(layout),
+        ocr_(layout.ocr),
+        notes_(notes) {}
 
   void Run() {
     tmpl_ = DetectTemplate();
@@ -68,8 +72,10 @@ class Interpreter {
       if (all.back().kind == CellValue::Kind::kText) last_text = i;
     }
     if (ocr_) {
-      // OCR: the label ends at the first figure after its last word; text
-      // after that is a misread figure or a stray mark, not label.
+      // OCR: the label ends with its last word (two ideographs or more)
+      // when figures follow; a mark after it ("上", "ip") stands where a
+      // figure was, misread, and is weighed with the figures. Without a
+      // word, what comes before the figures is what is left of the label.
       size_t from = 0;
       for (size_t i = 0; i < row.cells.size(); ++i) {
         if (CjkCount(row.cells[i].text) >= 2) from = i + 1;
@@ -77,6 +83,9 @@ class Interpreter {
       for (size_t i = from; i < row.cells.size(); ++i) {
         if (IsOcrFigureCell(row.cells[i].text)) {
           last_text = static_cast<int>(i) - 1;
+          while (from > 0 && last_text >= static_cast<int>(from) &&
+                 MisreadMark(row.cells[last_text].text))
+            --last_text;
           break;
         }
       }
@@ -212,10 +221,10 @@ class Interpreter {
         continue;
       }
       if (v.repaired) {
-        out_.Warn("figure_repaired", path,
-                  absl::StrCat("read '", cell.text, "' as ", v.number,
-                               " (OCR)"),
-                  cell.span);
+        out_.Warn(
+            "figure_repaired", path,
+            absl::StrCat("read '", cell.text, "' as ", v.number, " (OCR)"),
+            cell.span);
       }
     }
   }
@@ -232,8 +241,8 @@ class Interpreter {
         std::optional<Section> s = SectionOfHeading(text);
         if (s) {
           EnterSection(*s);
-          section_text = *s == Section::kOverview     ? &overview
-                         : *s == Section::kProblems    ? &problems
+          section_text = *s == Section::kOverview       ? &overview
+                         : *s == Section::kProblems     ? &problems
                          : *s == Section::kOtherMatters ? &other
                                                         : nullptr;
           continue;
@@ -446,9 +455,8 @@ class Interpreter {
       return;
     }
     if (pending_ && pending_short_ &&
-        (!r.label.empty() ||
-         FigureCells(pending_->second) + FigureCells(r) !=
-             ExpectedColumns(pending_->first))) {
+        (!r.label.empty() || FigureCells(pending_->second) + FigureCells(r) !=
+                                 ExpectedColumns(pending_->first))) {
       // Only figures alone that make the short OCR row whole continue it.
       FlushPending();
       if (text_only) {
@@ -659,7 +667,8 @@ class Interpreter {
     std::vector<std::string_view> all;
     for (const ColumnSpec& c : ApplicantColumns()) all.push_back(c.key);
     std::optional<std::vector<int>> idx = Fit(r, all);
-    if (ocr_ && !(idx && AllFigures(r, *idx)) && EmitOcr(prefix, r, all, 1))
+    if (ocr_ && !(idx && AllFigures(r, *idx)) &&
+        EmitOcr(prefix, r, all, 1, LastColumn::kRowTotal))
       return;
     if (idx) {
       Assign(prefix, r, all, *idx, 1);
@@ -715,7 +724,7 @@ class Interpreter {
         joined.values.push_back(cell);
         joined.parsed.push_back(value);
       }
-      done = EmitOcr("reviews", joined, columns, 1);
+      done = EmitOcr("reviews", joined, columns, 1, LastColumn::kGroupTotal);
     }
     if (!done && review_cells_.size() == columns.size()) {
       ReadRow joined;
@@ -863,6 +872,20 @@ class Interpreter {
     return n;
   }
 
+  // An OCR cell that is neither label word nor figure but may be a figure
+  // misread: an ideograph or a letter ("上", "ip"). Punctuation ("。", ":")
+  // is what OCR makes of a cell's border.
+  static bool MisreadMark(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+      size_t len = 0;
+      char32_t c = CodePointAt(s, i, &len);
+      if (IsCjk(c) || (c < 0x80 && std::isalnum(static_cast<int>(c))))
+        return true;
+      i += len > 0 ? len : 1;
+    }
+    return false;
+  }
+
   static size_t CjkCount(std::string_view s) {
     size_t n = 0;
     for (size_t i = 0; i < s.size();) {
@@ -878,7 +901,8 @@ class Interpreter {
   // is left to the table's arithmetic (infer.h). False if no reading fits
   // the columns.
   bool EmitOcr(const std::string& prefix, const ReadRow& r,
-               const std::vector<std::string_view>& columns, double scale) {
+               const std::vector<std::string_view>& columns, double scale,
+               LastColumn last = LastColumn::kPlain) {
     std::vector<std::string_view> texts;
     OpenRow open;
     for (size_t i = 0; i < r.values.size(); ++i) {
@@ -886,7 +910,8 @@ class Interpreter {
       texts.push_back(r.values[i]->text);
       open.sources.push_back(r.values[i]->span);
     }
-    std::vector<OcrCandidate> candidates = OcrCandidates(texts, columns.size());
+    std::vector<OcrCandidate> candidates =
+        OcrCandidates(texts, columns.size(), last);
     if (candidates.empty()) return false;
     bool open_left = false;
     for (size_t c = 0; c < columns.size(); ++c) {
@@ -904,12 +929,18 @@ class Interpreter {
       }
       bool money = columns[c] == "amount_10k_yuan";
       if ((!money && !first.integral) ||
-          (*first.value < 0 && columns[c] != "change") ||
-          out_.HasFigure(path))
+          (*first.value < 0 && columns[c] != "change") || out_.HasFigure(path))
         continue;
       Span span = first.source >= 0 ? open.sources[first.source] : Span{};
       out_.SetFigure(path, money ? *first.value * scale : *first.value, span);
-      if (first.alternative || candidates.size() > 1) {
+      if (first.placed_as_total) {
+        out_.Warn("figure_repaired", path,
+                  absl::StrCat("read as ", *first.value,
+                               " (OCR lost cells of this row; its figures "
+                               "add up with this one, its last, as the "
+                               "row's total)"),
+                  span);
+      } else if (first.alternative || candidates.size() > 1) {
         out_.Warn("figure_repaired", path,
                   absl::StrCat("read as ", *first.value,
                                " (OCR: every reading of the row agrees)"),
@@ -945,9 +976,9 @@ class Interpreter {
   Section section_ = Section::kUnknown;
   int group_ = 0;
   std::string_view last_application_;  // the last row of 三 read ("" none)
-  std::string wrapped_label_;  // OCR: the line above the next row (三)
+  std::string wrapped_label_;          // OCR: the line above the next row (三)
   // Figures of 三 read with no label, and the row read before them.
-  std::vector<ReadRow> ocr_orphans_;  // OCR rows of 三 no label names
+  std::vector<ReadRow> ocr_orphans_;    // OCR rows of 三 no label names
   std::string_view ocr_orphans_after_;  // the row of 三 read before them
   std::vector<std::pair<const Cell*, CellValue>> orphans_;
   std::string_view orphans_after_;
@@ -956,9 +987,9 @@ class Interpreter {
   std::vector<ReadRow> review_rows_;
   std::vector<std::pair<const Cell*, CellValue>> review_cells_;
   bool reviews_interrupted_ = false;  // words came between review figures
-  std::set<std::string> blank_;  // paths the document leaves blank
+  std::set<std::string> blank_;       // paths the document leaves blank
   std::optional<std::pair<RowKey, ReadRow>> pending_;
-  CutLabels cut_labels_;  // labels cut short: the 第二十条 item open
+  CutLabels cut_labels_;        // labels cut short: the 第二十条 item open
   bool pending_short_ = false;  // pending_ is an OCR row short of figures
 };
 

@@ -45,8 +45,8 @@ Doc Make(const std::vector<std::string>& lines, bool ocr = false) {
       while (start <= l.size()) {
         size_t bar = l.find('|', start);
         if (bar == std::string::npos) bar = l.size();
-        row.cells.push_back({l.substr(start, bar - start),
-                             {pos + start, pos + bar}});
+        row.cells.push_back(
+            {l.substr(start, bar - start), {pos + start, pos + bar}});
         start = bar + 1;
       }
       d.layout.blocks.back().table.rows.push_back(row);
@@ -168,7 +168,9 @@ std::vector<std::string> Applications(const std::string& granted_row) {
       "三、本年度办理结果|(一)予以公开|" + granted_row,
       "(三)不予公开|1.属于国家秘密|0|0|0|0|0|0|0",
       "2.其他法律行政法规禁止公开|0|0|0|0|0|0|0",
-      "(六)其他处理|1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请|0|0|0|0|0|0|0",
+      "(六)其他处理|1."
+      "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请|0|0|0|0|"
+      "0|0|0",
       "2.申请人逾期未按收费通知要求缴纳费用|0|0|0|0|0|0|0",
       "3.其他|0|0|0|0|0|0|0",
       "(七)总计|3|0|0|0|0|1|4",
@@ -247,14 +249,16 @@ TEST(Interpret, LabelsWithTheirFiguresOnLaterLines) {
 }
 
 TEST(Interpret, OcrBlanksAreUnreadNotBlank) {
-  v1::Report r = Extract(Make({
-      "二、主动公开政府信息情况",
-      "信息内容|本年新制作数量|本年新公开数量|对外公开总数量",
-      "规章|0|0||0",
-      "行政强制|0||O|0",
-      "其他对外管理员务事项|报 1||1|0",
-      "规范性文件|3|||",
-  }, /*ocr=*/true));
+  v1::Report r = Extract(Make(
+      {
+          "二、主动公开政府信息情况",
+          "信息内容|本年新制作数量|本年新公开数量|对外公开总数量",
+          "规章|0|0||0",
+          "行政强制|0||O|0",
+          "其他对外管理员务事项|报 1||1|0",
+          "规范性文件|3|||",
+      },
+      /*ocr=*/true));
   EXPECT_EQ(r.template_(), v1::TEMPLATE_2019);
   EXPECT_EQ(Fig(r, "proactive.regulations.total_published"), 0);
   EXPECT_EQ(Fig(r, "proactive.coercion.change"), 0);
@@ -266,9 +270,11 @@ TEST(Interpret, OcrBlanksAreUnreadNotBlank) {
 
 TEST(Interpret, DocumentFieldsFromContactSentence) {
   v1::Report r = Extract(Make({
-      "本报告由本机关编制。本年度报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。"
+      "本报告由本机关编制。本年度报告中所列数据的统计期限自2024年1月1日起至2024"
+      "年12月31日止。"
       "本年度报告的电子版可以从樟树市人民政府网站(http://www.example.cn)下载。"
-      "如对本报告有任何疑问,请与樟树市卫生健康委员会办公室联系(地址:樟树市杏佛路91号,"
+      "如对本报告有任何疑问,请与樟树市卫生健康委员会办公室联系(地址:"
+      "樟树市杏佛路91号,"
       "电话:7119986,邮编:331200,电子邮箱:(abc@126.com))。",
   }));
   EXPECT_EQ(r.agency(), "樟树市卫生健康委员会");
@@ -428,6 +434,36 @@ TEST(Interpret, OcrRowsWithoutLabelsBetweenRowsRead) {
   v1::Report two = Extract(make(2));
   EXPECT_FALSE(Has(two, "applications.withheld_three_safeties.total"));
   EXPECT_FALSE(Has(two, "applications.withheld_third_party.total"));
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+// OCR: a short row whose figures balance with its last as the total keeps
+// that total (flagged); a mark after the label's last word stood where a
+// figure was, so the same zeros behind it prove nothing.
+TEST(Interpret, OcrShortRowsBalanceOnTheirTotal) {
+  v1::Report r = Extract(Make(
+      {
+          "某局2023年政府信息公开工作年度报告",
+          "二、主动公开政府信息情况",
+          "信息内容|本年制发件数|本年废止件数|现行有效件数",
+          "三、收到和处理政府信息公开申请情况",
+          "7.属于行政执法案卷|3|3",
+          "8.属于行政查询事项|上|0|0",
+      },
+      /*ocr=*/true));
+  EXPECT_EQ(Fig(r, "applications.withheld_enforcement_files.total"), 3);
+  bool flagged = false;
+  for (const auto& w : r.warnings()) {
+    flagged |= w.code() == "figure_repaired" &&
+               w.path() == "applications.withheld_enforcement_files.total";
+  }
+  EXPECT_TRUE(flagged);
+  EXPECT_FALSE(Has(r, "applications.withheld_query_matters.total"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // (see ocr_cells.h).
 #include "ocr_cells.h"
 
+#include <cctype>
 #include <set>
 #include <string>
 
@@ -17,19 +18,40 @@ constexpr size_t kMaxCandidates = 4096;
 
 // Characters OCR makes of a table's vertical ruling lines.
 bool IsRuling(char c) {
-  return c == '|' || c == 'l' || c == 'I' || c == 'i' || c == 'j' ||
-         c == '!' || c == '[' || c == ']';
+  return c == '|' || c == 'l' || c == 'I' || c == 'i' || c == 'j' || c == '!' ||
+         c == '[' || c == ']';
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
 bool HasRuling(std::string_view s) {
   for (char c : s) {
     if (IsRuling(c)) return true;
+  }
+  return false;
+}
+
+// Whether a cell read as no cell at all may have been a figure: it holds
+// an ideograph or a letter or digit other than ruling marks ("上", "B"),
+// and is no lone '1' (a ruling read as a digit). Punctuation ("。", ":")
+// is what OCR makes of a cell's border.
+bool MayBeFigure(std::string_view cell) {
+  std::string_view s = Trim(cell);
+  if (s == "1") return false;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 0;
+    char32_t c = CodePointAt(s, i, &len);
+    if (IsCjk(c)) return true;
+    if (c < 0x80 && std::isalnum(static_cast<int>(c)) &&
+        !IsRuling(static_cast<char>(c)))
+      return true;
+    i += len > 0 ? len : 1;
   }
   return false;
 }
@@ -56,9 +78,17 @@ bool PlainInteger(std::string_view s, double* v) {
   return true;
 }
 
-// The ways one cell may be read. `ruled_row`: the row's ruling lines were
-// read as characters, so a '1' glued to a figure may be one of them.
-std::vector<Reading> ReadingsOf(std::string_view raw, bool ruled_row) {
+// How a row's figures came out of OCR, which says what its glyphs may be.
+struct RowSigns {
+  bool ruled = false;           // ruling lines read as characters
+  bool lettered_zeros = false;  // zeros read as o/O
+};
+
+// The ways one cell may be read. In a ruled row a '1' glued to a figure may
+// be a ruling line; in a row whose zeros came out as letters, a lone 9 may
+// be one more zero (a blurred o with a tail).
+std::vector<Reading> ReadingsOf(std::string_view raw, RowSigns row) {
+  const bool ruled_row = row.ruled;
   std::string_view s = Trim(raw);
   bool ruled = false;
   size_t rulings = 0;
@@ -81,8 +111,7 @@ std::vector<Reading> ReadingsOf(std::string_view raw, bool ruled_row) {
   }
   CellValue v = ReadCell(s, /*ocr=*/true);
   if (v.kind == CellValue::Kind::kBlank) return {Reading{OcrCell{}}};
-  bool leading_zero = digits.size() > 1 && digits[0] == '0' &&
-                      digits[1] != '.';
+  bool leading_zero = digits.size() > 1 && digits[0] == '0' && digits[1] != '.';
   std::vector<Reading> out;
   if (v.kind == CellValue::Kind::kNumber && !leading_zero) {
     out.push_back({Figure(v.number, v.integral, false)});
@@ -95,6 +124,9 @@ std::vector<Reading> ReadingsOf(std::string_view raw, bool ruled_row) {
     }
     if (!ruled && ruled_row && digits == "1") {
       out.push_back(Reading{});  // a ruling line read as "1"
+    }
+    if (row.ruled && row.lettered_zeros && digits == "9") {
+      out.push_back({Figure(0, true, true)});
     }
   } else if (v.kind != CellValue::Kind::kNumber) {
     // Not a figure: a misread one (one cell, unreadable), or a stray mark
@@ -131,9 +163,9 @@ std::vector<Reading> ReadingsOf(std::string_view raw, bool ruled_row) {
   size_t zeros = 0, strokes = 0;
   for (char c : digits) {
     zeros += c == '0';
-    strokes += c == '1' || IsRuling(c) ||
-               std::string_view("fFtTrJp(){}/").find(c) !=
-                   std::string_view::npos;
+    strokes +=
+        c == '1' || IsRuling(c) ||
+        std::string_view("fFtTrJp(){}/").find(c) != std::string_view::npos;
   }
   if (zeros >= 2 && zeros + strokes == digits.size()) {
     Reading r;
@@ -159,6 +191,25 @@ void Place(const Reading& r, size_t columns, size_t at, size_t next,
   }
 }
 
+// Whether a short reading, its last figure taken as the row's total, adds
+// up with the cells it lost at 0: OCR loses cells inside a row, while the
+// total stands at the table's right border where it is read, and such a
+// reading is the one its own figures vouch for ("3 ... 3": the lost cells
+// between are 0). A reading that needs a lost cell to balance ("49 ... 50")
+// is placed every way, for the table's sums to settle.
+bool BalancesAsTotal(const Reading& r, LastColumn last) {
+  if (last == LastColumn::kPlain || r.empty() || !r.back().value) return false;
+  double others = 0;
+  bool all_zero = *r.back().value == 0;
+  for (size_t i = 0; i + 1 < r.size(); ++i) {
+    if (!r[i].value) return false;
+    others += *r[i].value;
+    all_zero = all_zero && *r[i].value == 0;
+  }
+  if (last == LastColumn::kGroupTotal) return all_zero;
+  return others == *r.back().value;
+}
+
 }  // namespace
 
 bool IsOcrFigureCell(std::string_view text) {
@@ -177,15 +228,20 @@ bool IsOcrFigureCell(std::string_view text) {
 }
 
 std::vector<OcrCandidate> OcrCandidates(
-    const std::vector<std::string_view>& cells, size_t columns) {
+    const std::vector<std::string_view>& cells, size_t columns,
+    LastColumn last) {
   std::vector<OcrCandidate> out;
   if (columns == 0 || cells.empty()) return out;
-  bool ruled_row = false;
-  for (std::string_view c : cells) ruled_row = ruled_row || HasRuling(c);
+  RowSigns signs;
+  for (std::string_view c : cells) {
+    signs.ruled = signs.ruled || HasRuling(c);
+    signs.lettered_zeros =
+        signs.lettered_zeros || c.find_first_of("oO") != std::string_view::npos;
+  }
   std::vector<std::vector<Reading>> per_cell;
   size_t combinations = 1;
   for (size_t i = 0; i < cells.size(); ++i) {
-    std::vector<Reading> rs = ReadingsOf(cells[i], ruled_row);
+    std::vector<Reading> rs = ReadingsOf(cells[i], signs);
     for (Reading& r : rs) {
       for (OcrCell& c : r) c.source = static_cast<int>(i);
     }
@@ -194,15 +250,21 @@ std::vector<OcrCandidate> OcrCandidates(
     per_cell.push_back(std::move(rs));
   }
   // Every combination of the cells' readings, flattened.
+  // `whole[k]`: reading k drops no mark that may be a misread figure, so
+  // its figures are all the row showed (a condition for BalancesAsTotal).
   std::vector<Reading> readings;
+  std::vector<bool> whole;
   std::vector<size_t> pick(per_cell.size(), 0);
   while (true) {
     Reading flat;
+    bool dropped = false;
     for (size_t i = 0; i < per_cell.size(); ++i) {
       const Reading& r = per_cell[i][pick[i]];
       flat.insert(flat.end(), r.begin(), r.end());
+      dropped = dropped || (r.empty() && MayBeFigure(cells[i]));
     }
     readings.push_back(std::move(flat));
+    whole.push_back(!dropped);
     size_t i = 0;
     while (i < pick.size() && ++pick[i] == per_cell[i].size()) pick[i++] = 0;
     if (i == pick.size()) break;
@@ -216,31 +278,54 @@ std::vector<OcrCandidate> OcrCandidates(
     }
     if (seen.insert(key).second) out.push_back(c);
   };
-  // Short readings are placed every way; in a narrow row (the applicant
-  // columns) however short, in a wide one (section 四) two short at most.
+  // Readings with one cell per column come first. Failing those, a short
+  // reading that balances with its last figure as the row's total (see
+  // LastColumn), placed with that figure last however short: its own sum
+  // vouches for it. Failing those, short readings placed every way; in a
+  // narrow row (the applicant columns) however short, in a wide one
+  // (section 四) two short at most.
+  auto place_all = [&](const Reading& r, bool anchored) {
+    std::vector<OcrCandidate> placed;
+    OcrCandidate partial(columns);
+    if (anchored) {
+      Reading head(r.begin(), r.end() - 1);
+      partial[columns - 1] = r.back();
+      partial[columns - 1].alternative = true;
+      partial[columns - 1].placed_as_total = true;
+      Place(head, columns - 1, 0, 0, &partial, &placed);
+    } else {
+      Place(r, columns, 0, 0, &partial, &placed);
+    }
+    for (const OcrCandidate& c : placed) add(c);
+    return out.size() < kMaxCandidates;
+  };
+  for (const Reading& r : readings) {
+    if (r.size() == columns && !place_all(r, false)) return {};
+  }
+  if (out.empty()) {
+    // One zero too many (a stroke read as o, a glyph read twice) in a row
+    // of zeros: whichever is the stray one, every column reads 0.
+    for (const Reading& r : readings) {
+      if (r.size() != columns + 1) continue;
+      bool zeros = true;
+      for (const OcrCell& c : r) zeros = zeros && c.value && *c.value == 0;
+      if (!zeros) continue;
+      OcrCandidate c(r.begin(), r.begin() + columns);
+      for (OcrCell& cell : c) cell.alternative = true;
+      add(c);
+    }
+  }
+  for (size_t k = 0; k < readings.size() && out.empty(); ++k) {
+    const Reading& r = readings[k];
+    if (r.size() < columns && whole[k] && BalancesAsTotal(r, last)) {
+      if (!place_all(r, true)) return {};
+    }
+  }
   const size_t max_shortfall = columns <= 7 ? columns - 1 : 2;
-  for (size_t shortfall = 0; shortfall <= max_shortfall && out.empty();
+  for (size_t shortfall = 1; shortfall <= max_shortfall && out.empty();
        ++shortfall) {
     for (const Reading& r : readings) {
-      if (r.size() + shortfall != columns) continue;
-      std::vector<OcrCandidate> placed;
-      OcrCandidate partial(columns);
-      Place(r, columns, 0, 0, &partial, &placed);
-      for (const OcrCandidate& c : placed) add(c);
-      if (out.size() >= kMaxCandidates) return {};
-    }
-    if (shortfall == 0 && out.empty()) {
-      // One zero too many (a stroke read as o, a glyph read twice) in a row
-      // of zeros: whichever is the stray one, every column reads 0.
-      for (const Reading& r : readings) {
-        if (r.size() != columns + 1) continue;
-        bool zeros = true;
-        for (const OcrCell& c : r) zeros = zeros && c.value && *c.value == 0;
-        if (!zeros) continue;
-        OcrCandidate c(r.begin(), r.begin() + columns);
-        for (OcrCell& cell : c) cell.alternative = true;
-        add(c);
-      }
+      if (r.size() + shortfall == columns && !place_all(r, false)) return {};
     }
   }
   return out;

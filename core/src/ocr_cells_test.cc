@@ -82,6 +82,68 @@ TEST(OcrCellsTest, ShortRowsArePlacedEveryWay) {
   EXPECT_TRUE(OcrCandidates({"1", "2", "3"}, 2).empty());  // too many
 }
 
+TEST(OcrCellsTest, ShortRowThatBalancesKeepsItsTotalLast) {
+  // "3 ... 3" under a row-total column: the lost cells lie between, 0.
+  auto c = OcrCandidates({"3", "3"}, 4, LastColumn::kRowTotal);
+  EXPECT_EQ(c.size(), 3u);  // the first 3 in any of the three components
+  EXPECT_TRUE(Has(c, {3, -1, -1, 3}));
+  EXPECT_TRUE(Has(c, {-1, -1, 3, 3}));
+  EXPECT_FALSE(Has(c, {-1, 3, 3, -1}));
+  for (const OcrCandidate& k : c) EXPECT_TRUE(k[3].placed_as_total);
+  // However short: two zeros of seven.
+  auto z = OcrCandidates({"o", "o"}, 7, LastColumn::kRowTotal);
+  for (const OcrCandidate& k : z) EXPECT_EQ(k[6].value, 0);
+  // A reading that needs a lost cell to balance is placed every way.
+  EXPECT_EQ(OcrCandidates({"49", "50"}, 4, LastColumn::kRowTotal).size(), 6u);
+  // So is a row whose last column sums nothing.
+  EXPECT_EQ(OcrCandidates({"3", "3"}, 4, LastColumn::kPlain).size(), 6u);
+}
+
+TEST(OcrCellsTest, BalancedReadingBeatsOneWithAStrayOne) {
+  // In a ruled row "1" may be a ruling: 0 0 0 0 0 balances as a row of
+  // zeros, 1 0 0 0 0 0 would need its lost total.
+  auto c =
+      OcrCandidates({"1", "0", "0", "0", "|010"}, 7, LastColumn::kRowTotal);
+  ASSERT_FALSE(c.empty());
+  for (const OcrCandidate& k : c) EXPECT_EQ(k[6].value, 0);
+}
+
+TEST(OcrCellsTest, DroppedMarkLeavesNoBalanceToTrust) {
+  // "上" stood where a figure was: without it the zeros would balance, but
+  // what it hid is unknown, so the row is placed every way.
+  auto c = OcrCandidates({"上", "0", "0"}, 7, LastColumn::kRowTotal);
+  bool total_open = false;
+  for (const OcrCandidate& k : c) total_open = total_open || !k[6].value;
+  EXPECT_TRUE(total_open);
+  // Punctuation is a cell border, not a figure: the zeros still balance.
+  auto p = OcrCandidates({"0", "。", "|ojolo"}, 7, LastColumn::kRowTotal);
+  ASSERT_FALSE(p.empty());
+  for (const OcrCandidate& k : p) EXPECT_EQ(k[6].value, 0);
+}
+
+TEST(OcrCellsTest, GroupTotalAnchorsOnlyARowOfZeros) {
+  std::vector<std::string_view> zeros(10, "0");
+  auto c = OcrCandidates(zeros, 15, LastColumn::kGroupTotal);
+  ASSERT_FALSE(c.empty());
+  for (const OcrCandidate& k : c) EXPECT_EQ(k[14].value, 0);
+  std::vector<std::string_view> mixed(12, "0");
+  mixed[0] = "2";
+  mixed[11] = "2";
+  // Twelve of fifteen with a figure among them: three lost, more than a
+  // wide row is placed with.
+  EXPECT_TRUE(OcrCandidates(mixed, 15, LastColumn::kGroupTotal).empty());
+}
+
+TEST(OcrCellsTest, LoneNineAmongLetteredZerosMayBeAZero) {
+  auto c = OcrCandidates({"0", "0", "|9", "|o", "lo", "l9"}, 6);
+  EXPECT_TRUE(Has(c, {0, 0, 9, 0, 0, 9}));
+  EXPECT_TRUE(Has(c, {0, 0, 0, 0, 0, 0}));
+  // Not where zeros read as zeros: a 9 there is a 9.
+  auto d = OcrCandidates({"0", "0", "|9", "0", "0", "9"}, 6);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(Values(d[0]), (std::vector<double>{0, 0, 9, 0, 0, 9}));
+}
+
 TEST(OcrCellsTest, GarbageCostsBoundedWork) {
   std::vector<std::string_view> junk(40, "B");
   EXPECT_TRUE(OcrCandidates(junk, 7).empty());

@@ -20,8 +20,8 @@ using LineCell = gongkai::plugins::TabRowsOptions::LineCell;
 
 // Characters OCR makes of a table's vertical ruling lines.
 bool IsRulingChar(char c) {
-  return c == '|' || c == 'l' || c == 'I' || c == 'i' || c == 'j' ||
-         c == '!' || c == '[' || c == ']';
+  return c == '|' || c == 'l' || c == 'I' || c == 'i' || c == 'j' || c == '!' ||
+         c == '[' || c == ']';
 }
 
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
@@ -74,8 +74,8 @@ void SplitFigureToken(std::string_view text, const Token& t,
     size_t begin = i;
     while (i < t.end && IsRulingChar(text[i])) ++i;
     if (i == t.end) break;  // trailing rulings: no cell
-    bool decimal = i + 2 < t.end && text[i + 1] == '.' &&
-                   IsAsciiDigit(text[i + 2]);
+    bool decimal =
+        i + 2 < t.end && text[i + 1] == '.' && IsAsciiDigit(text[i + 2]);
     if (IsZeroGlyph(text[i]) && !decimal) {
       ++i;  // a zero is a cell of its own
     } else {
@@ -159,15 +159,19 @@ bool SplitOcrLine(std::string_view text, sdk::TextSpan line,
   bool row = values > 0 && (pieces.size() >= 2 || glued ||
                             (values >= 2 && (label_end < 0 || !prose)));
   if (!row) return fallback();
-  // The label: the pieces (at runs of spaces and rulings) before the
-  // first figure.
-  if (value_begin > 0) {
-    sdk::TextSpan label{line.begin, tokens[value_begin - 1].end};
+  // The label: the pieces (at runs of spaces and rulings) up to its last
+  // word, or before the first figure when no word was found.
+  size_t label_tokens = label_end >= 0 ? label_end + 1 : value_begin;
+  if (label_tokens > 0) {
+    sdk::TextSpan label{line.begin, tokens[label_tokens - 1].end};
     for (sdk::TextSpan p : gongkai::plugins::SpaceAlignedPieces(text, label)) {
       cells->push_back({p, std::string(sdk::SpanText(text, p))});
     }
   }
-  for (size_t k = value_begin; k < tokens.size(); ++k) {
+  // Marks between the label's last word and the first figure ("上", "ip",
+  // "。") stand where a figure was and OCR misread it: they go with the
+  // figures, for the interpreter to weigh like any junk among them.
+  for (size_t k = label_tokens; k < tokens.size(); ++k) {
     const Token& t = tokens[k];
     if (t.cjk > 0 || !IsFigureish(t)) {
       // Junk among the figures (a misread digit, a stray mark): one cell
@@ -194,8 +198,8 @@ struct OcrSigns {
   size_t garbled_figures = 0;    // "oolol0", "ll33": digits read as o/l/I/|
   size_t aligned_rows = 0;       // lines without TAB in 3+ aligned pieces
   size_t inner_rulings = 0;      // '|' inside a line that is no '|' grid
-  size_t odd_brackets = 0;       // "〈八)", "《一)": an opening bracket of one
-                                 // kind closed by another
+  size_t odd_brackets = 0;  // "〈八)", "《一)": an opening bracket of one
+                            // kind closed by another
 };
 
 // A run of figures OCR misread: only 0-9, o, O, l, I and |, at least three
@@ -274,8 +278,8 @@ OcrSigns CountSigns(std::string_view text) {
         }
       }
     }
-    for (std::string_view open : {"\xE3\x80\x88", "\xE3\x80\x8A",
-                                  "\xE3\x80\x94", "\xE3\x80\x90"}) {
+    for (std::string_view open :
+         {"\xE3\x80\x88", "\xE3\x80\x8A", "\xE3\x80\x94", "\xE3\x80\x90"}) {
       // 〈 《 〔 【 closed by ')' within a few bytes.
       for (size_t at = t.find(open); at != std::string_view::npos;
            at = t.find(open, at + 1)) {
@@ -329,10 +333,9 @@ class OcrLayout : public sdk::Plugin {
                        20.0 * saturate(d(signs.odd_brackets) / 2.0);
     // Spaces between ideographs come from converters too: they count only
     // beside a sign that only OCR leaves.
-    double score = 5.0 + artefacts +
-                   (artefacts >= 20.0
-                        ? 15.0 * saturate(d(signs.spaced_cjk) / 8.0)
-                        : 0.0);
+    double score =
+        5.0 + artefacts +
+        (artefacts >= 20.0 ? 15.0 * saturate(d(signs.spaced_cjk) / 8.0) : 0.0);
     if (signs.tab_lines + signs.aligned_rows < 3) score *= 0.3;
     return static_cast<int>(std::lround(std::min(score, 100.0)));
   }
