@@ -32,12 +32,13 @@ CORPUS_DIR="${CORPUS_DIR:-$ROOT/../shared/corpus}"
 # ships the conversion dictionaries (/usr/share/opencc/t2s.json). The fleet
 # tests and `./run.sh fleet` use haproxy (and check the nginx config with
 # nginx), the Python client python3-grpcio, the deployment test python3-yaml,
-# the TLS test openssl.
+# the TLS test openssl. unicode-data's Unihan gives the build each
+# ideograph's radical and strokes (OCR'd place names, core/src/place_names).
 PACKAGES=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libicu-dev libopencc-dev libopencc-data
-  libgtest-dev libgmock-dev libxml2-dev python3
+  libgtest-dev libgmock-dev libxml2-dev python3 unicode-data
   haproxy nginx python3-grpcio python3-yaml openssl
 )
 

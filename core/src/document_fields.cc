@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "place_names.h"
 #include "utf8.h"
 
 namespace gongkai {
@@ -107,7 +108,8 @@ std::optional<Date> DateAt(std::string_view s, size_t i) {
   n = Digits(s, i, &d.m);
   if (n == 0 || n > 2) return std::nullopt;
   i += n;
-  if (cjk ? !sep("月") : !(sep("-") || sep("/") || sep("."))) return std::nullopt;
+  if (cjk ? !sep("月") : !(sep("-") || sep("/") || sep(".")))
+    return std::nullopt;
   n = Digits(s, i, &d.d);
   if (n == 0 || n > 2) return std::nullopt;
   i += n;
@@ -148,8 +150,12 @@ std::string_view StripLabel(std::string_view s) {
 
 class FieldReader {
  public:
-  FieldReader(const NormalizedText& doc, ReportWriter* out)
-      : doc_(doc), text_(doc.text), out_(out), lines_(NonEmptyLines(text_)) {}
+  FieldReader(const NormalizedText& doc, ReportWriter* out, bool ocr)
+      : doc_(doc),
+        text_(doc.text),
+        out_(out),
+        lines_(NonEmptyLines(text_)),
+        ocr_(ocr) {}
 
   void Run() {
     ReadTitle();
@@ -168,7 +174,18 @@ class FieldReader {
   void SetAgency(const Compacted& c, size_t b, size_t e) {
     std::string name = c.text.substr(b, e - b);
     if (agency_ || !LooksLikeAgency(name)) return;
-    out_->SetField("agency", name, c.SpanOf(b, e));
+    // OCR misreads characters: a place name the gazetteer lacks, one
+    // similar character from one it holds, is restored, with a warning.
+    std::optional<PlaceRepair> repair;
+    if (ocr_) repair = RepairAgencyPlace(name);
+    out_->SetField("agency", repair ? repair->name : name, c.SpanOf(b, e));
+    if (repair) {
+      out_->Warn("field_repaired", "agency",
+                 absl::StrCat("OCR read the place name as ", repair->misread,
+                              ", which no place is called; ", repair->place,
+                              " differs by one similar character"),
+                 c.SpanOf(b, e));
+    }
     agency_ = true;
   }
 
@@ -178,8 +195,8 @@ class FieldReader {
     year_ = true;
   }
 
-  // The title: "<agency><year>年(度)政府信息公开工作年度报告", possibly with the
-  // agency on the line before or after the year.
+  // The title: "<agency><year>年(度)政府信息公开工作年度报告", possibly with
+  // the agency on the line before or after the year.
   void ReadTitle() {
     size_t limit = std::min<size_t>(lines_.size(), 40);
     for (size_t i = 0; i < limit && !(agency_ && year_); ++i) {
@@ -187,8 +204,7 @@ class FieldReader {
       size_t k = c.text.find("政府信息公开");
       if (k == std::string::npos) k = c.text.find("政务公开");
       if (k == std::string::npos ||
-          c.text.find("报告", k) == std::string::npos ||
-          c.text.size() > 200)
+          c.text.find("报告", k) == std::string::npos || c.text.size() > 200)
         continue;
       std::string_view head(c.text.data(), k);
       size_t label_end = head.size() - StripLabel(head).size();
@@ -267,7 +283,8 @@ class FieldReader {
 
   // "统计期限自2024年1月1日起至2024年12月31日止".
   void ReadYearFromPeriod() {
-    Compacted all = CompactRange(text_, 0, std::min<size_t>(text_.size(), 20000));
+    Compacted all =
+        CompactRange(text_, 0, std::min<size_t>(text_.size(), 20000));
     for (size_t p = 0; (p = all.text.find("年1月1日", p)) != std::string::npos;
          ++p) {
       if (p < 4) continue;
@@ -428,6 +445,7 @@ class FieldReader {
   std::string_view text_;
   ReportWriter* out_;
   std::vector<Line> lines_;
+  bool ocr_;
   bool agency_ = false, year_ = false, published_ = false;
 };
 
@@ -435,8 +453,7 @@ class FieldReader {
 
 void ReadDocumentFields(const NormalizedText& doc, const Layout& layout,
                         ReportWriter* out) {
-  (void)layout;
-  FieldReader(doc, out).Run();
+  FieldReader(doc, out, layout.ocr).Run();
 }
 
 }  // namespace gongkai

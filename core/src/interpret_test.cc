@@ -468,3 +468,27 @@ TEST(Interpret, OcrShortRowsBalanceOnTheirTotal) {
 
 }  // namespace
 }  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+// OCR misread the agency's place name: the gazetteer restores it, with a
+// warning. Text that is no OCR is taken as printed.
+TEST(Interpret, OcrAgencyPlaceNameRestoredFromTheGazetteer) {
+  const std::vector<std::string> lines = {
+      "候师市卫生健康委员会2020年政府信息公开工作年度报告",
+      "二、主动公开政府信息情况",
+  };
+  v1::Report ocr = Extract(Make(lines, /*ocr=*/true));
+  EXPECT_EQ(ocr.agency(), "偃师市卫生健康委员会");
+  bool warned = false;
+  for (const auto& w : ocr.warnings()) {
+    warned |= w.code() == "field_repaired" && w.path() == "agency";
+  }
+  EXPECT_TRUE(warned);
+  v1::Report clean = Extract(Make(lines, /*ocr=*/false));
+  EXPECT_EQ(clean.agency(), "候师市卫生健康委员会");
+}
+
+}  // namespace
+}  // namespace gongkai

@@ -178,6 +178,21 @@ class DockerfileTest(unittest.TestCase):
         self.assertTrue(users)
         self.assertNotIn(users[-1].split(":")[0], ("root", "0"))
 
+    def test_build_stage_installs_what_the_build_needs(self):
+        # run.sh's PACKAGES are what a build and its tests need; the image
+        # builds without tests, so only the test tools may be left out.
+        with open(os.path.join(SOURCE, "run.sh")) as f:
+            listed = re.search(r"^PACKAGES=\((.*?)^\)", f.read(),
+                               re.M | re.S).group(1)
+        needed = set(re.sub(r"#.*", "", listed).split()) - {
+            "haproxy", "nginx", "python3-grpcio", "python3-yaml", "openssl",
+            "libgtest-dev", "libgmock-dev", "libopencc-data"}
+        build = self.lines[:[i for i, l in enumerate(self.lines)
+                             if l.startswith("FROM ")][1]]
+        installed = set(" ".join(l for l in build
+                                 if "apt-get install" in l).split())
+        self.assertEqual(needed - installed, set())
+
     def test_plugins_directory_and_flags(self):
         cmd = [l for l in self.lines if l.startswith("CMD ")][-1]
         args = re.findall(r'"(--[^"]+)"', cmd)
