@@ -3,12 +3,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <utility>
 
 #include "support.h"
+#include "windowed_stream.h"
 
 namespace gongkai::service {
 namespace {
@@ -132,172 +131,56 @@ grpc::ServerUnaryReactor* ExtractorService::Detect(
   return reactor;
 }
 
-// One ExtractStream call. Reads requests, hands each to the pool and writes
-// the answers as they complete (in any order, each with its id). The
-// callback API allows one outstanding read and one outstanding write, so
-// answers wait in a queue while a write is in flight. Every decision is taken
-// under mu_, but StartRead/StartWrite/Finish are called after releasing it:
-// gRPC may run the next reaction inline on the calling thread.
+// One ExtractStream call: each request goes to the pool, and its answer
+// (with its id) is written as soon as it is ready. Once the call is
+// cancelled, documents still queued are skipped and running ones stop early
+// (the pipeline polls the flag).
 class ExtractorService::StreamReactor final
-    : public grpc::ServerBidiReactor<v1::ExtractRequest, v1::ExtractResponse> {
+    : public WindowedStream<v1::ExtractRequest, v1::ExtractResponse> {
  public:
   StreamReactor(const ExtractorService* service,
                 grpc::CallbackServerContext* context)
-      : service_(service), context_(context) {
-    read_outstanding_ = true;
-    StartRead(&request_);
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      // The client half-closed, or the call is over.
-      bool finish;
-      grpc::Status status;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        read_outstanding_ = false;
-        reads_done_ = true;
-        finish = ShouldFinishLocked(&status);
-      }
-      if (finish) Finish(status);
-      return;
-    }
-    auto request = std::make_shared<v1::ExtractRequest>(std::move(request_));
-    request_.Clear();
-    bool start_read;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      read_outstanding_ = false;
-      ++in_flight_;
-      start_read = MaybeResumeReadingLocked();
-    }
-    service_->pool_->Submit([this, request] { Process(*request); });
-    if (start_read) StartRead(&request_);
-  }
-
-  void OnWriteDone(bool ok) override {
-    bool start_write = false;
-    bool start_read = false;
-    bool finish = false;
-    grpc::Status status;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      writing_ = false;
-      if (!ok) {
-        // The client is gone; drop what is queued.
-        broken_ = true;
-        queue_.clear();
-      } else {
-        start_write = NextWriteLocked();
-        start_read = MaybeResumeReadingLocked();
-      }
-      finish = ShouldFinishLocked(&status);
-    }
-    if (start_write) StartWrite(&writing_response_);
-    if (start_read) StartRead(&request_);
-    if (finish) Finish(status);
-  }
-
-  // The client cancelled or the deadline passed: documents still queued are
-  // skipped and running ones stop early (the pipeline polls cancelled_).
-  void OnCancel() override {
-    cancelled_.store(true, std::memory_order_relaxed);
-  }
-
-  void OnDone() override { delete this; }
+      : WindowedStream(service->options_.max_stream_in_flight),
+        service_(service),
+        context_(context) {}
 
  private:
-  void Process(const v1::ExtractRequest& request) {
+  void Handle(v1::ExtractRequest request) override {
+    service_->pool_->Submit(
+        [this, request = std::make_shared<v1::ExtractRequest>(
+                   std::move(request))] { Deliver(Process(*request)); });
+  }
+
+  v1::ExtractResponse Process(const v1::ExtractRequest& request) {
     v1::ExtractResponse response;
     response.set_id(request.id());
-    if (cancelled_.load(std::memory_order_relaxed) || context_->IsCancelled()) {
+    if (cancelled() || context_->IsCancelled()) {
       response.mutable_error()->set_code(grpc::StatusCode::CANCELLED);
       response.mutable_error()->set_message("cancelled");
+      return response;
+    }
+    absl::StatusOr<v1::Report> report =
+        service_->RunExtract(request, cancelled_flag());
+    if (report.ok()) {
+      *response.mutable_report() = *std::move(report);
     } else {
-      absl::StatusOr<v1::Report> report =
-          service_->RunExtract(request, &cancelled_);
-      if (report.ok()) {
-        *response.mutable_report() = *std::move(report);
-      } else {
-        response.mutable_error()->set_code(
-            static_cast<int32_t>(report.status().code()));
-        response.mutable_error()->set_message(
-            SanitizeUtf8(report.status().message()));
-      }
+      response.mutable_error()->set_code(
+          static_cast<int32_t>(report.status().code()));
+      response.mutable_error()->set_message(
+          SanitizeUtf8(report.status().message()));
     }
-    bool start_write = false;
-    bool start_read = false;
-    bool finish = false;
-    grpc::Status status;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      --in_flight_;
-      if (!broken_) queue_.push_back(std::move(response));
-      start_write = NextWriteLocked();
-      start_read = MaybeResumeReadingLocked();
-      finish = ShouldFinishLocked(&status);
-    }
-    // Nothing below touches members after Finish: OnDone may delete this.
-    if (start_write) StartWrite(&writing_response_);
-    if (start_read) StartRead(&request_);
-    if (finish) Finish(status);
-  }
-
-  // Moves the next queued answer into the write slot if no write is out.
-  bool NextWriteLocked() {
-    if (writing_ || broken_ || queue_.empty()) return false;
-    writing_response_ = std::move(queue_.front());
-    queue_.pop_front();
-    writing_ = true;
-    return true;
-  }
-
-  // Reads the next request if reading paused for back-pressure and there is
-  // room again.
-  bool MaybeResumeReadingLocked() {
-    if (read_outstanding_ || reads_done_ || broken_) return false;
-    if (in_flight_ + queue_.size() >= service_->options_.max_stream_in_flight) {
-      return false;
-    }
-    read_outstanding_ = true;
-    return true;
-  }
-
-  bool ShouldFinishLocked(grpc::Status* status) {
-    if (finished_ || read_outstanding_ || in_flight_ > 0 || writing_) {
-      return false;
-    }
-    if (broken_) {
-      *status =
-          grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled");
-    } else if (reads_done_ && queue_.empty()) {
-      *status = grpc::Status::OK;
-    } else {
-      return false;
-    }
-    finished_ = true;
-    return true;
+    return response;
   }
 
   const ExtractorService* service_;
   grpc::CallbackServerContext* context_;
-  std::atomic<bool> cancelled_{false};
-  v1::ExtractRequest request_;            // the read slot
-  v1::ExtractResponse writing_response_;  // the write slot
-
-  std::mutex mu_;
-  std::deque<v1::ExtractResponse> queue_;  // answers waiting for the slot
-  size_t in_flight_ = 0;                   // requests in the pool
-  bool read_outstanding_ = false;
-  bool reads_done_ = false;
-  bool writing_ = false;
-  bool broken_ = false;
-  bool finished_ = false;
 };
 
 grpc::ServerBidiReactor<v1::ExtractRequest, v1::ExtractResponse>*
 ExtractorService::ExtractStream(grpc::CallbackServerContext* context) {
-  return new StreamReactor(this, context);
+  auto* reactor = new StreamReactor(this, context);
+  reactor->Start();
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* ExtractorService::Echo(
@@ -310,106 +193,24 @@ grpc::ServerUnaryReactor* ExtractorService::Echo(
 }
 
 // One EchoStream call: each request written back as it was read, on gRPC's
-// threads. Reads run ahead of writes by up to max_stream_in_flight messages,
-// as ExtractStream's do, so the two compare fairly; the same locking rules
-// as StreamReactor.
+// threads, with the same read-ahead window as ExtractStream, so the two
+// compare fairly.
 class ExtractorService::EchoStreamReactor final
-    : public grpc::ServerBidiReactor<v1::ExtractRequest, v1::ExtractRequest> {
+    : public WindowedStream<v1::ExtractRequest, v1::ExtractRequest> {
  public:
-  explicit EchoStreamReactor(size_t window) : window_(window) {
-    read_outstanding_ = true;
-    StartRead(&request_);
-  }
-
-  void OnReadDone(bool ok) override {
-    bool start_write, start_read, finish;
-    grpc::Status status;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      read_outstanding_ = false;
-      if (ok) {
-        queue_.push_back(std::move(request_));
-        request_.Clear();
-      } else {
-        reads_done_ = true;  // the client half-closed, or the call is over
-      }
-      start_write = NextWriteLocked();
-      start_read = MaybeReadLocked();
-      finish = ShouldFinishLocked(&status);
-    }
-    if (start_write) StartWrite(&writing_);
-    if (start_read) StartRead(&request_);
-    if (finish) Finish(status);
-  }
-
-  void OnWriteDone(bool ok) override {
-    bool start_write = false, start_read = false, finish;
-    grpc::Status status;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      write_outstanding_ = false;
-      if (!ok) {
-        broken_ = true;  // the client is gone
-        queue_.clear();
-      } else {
-        start_write = NextWriteLocked();
-        start_read = MaybeReadLocked();
-      }
-      finish = ShouldFinishLocked(&status);
-    }
-    if (start_write) StartWrite(&writing_);
-    if (start_read) StartRead(&request_);
-    if (finish) Finish(status);
-  }
-
-  void OnDone() override { delete this; }
+  using WindowedStream::WindowedStream;
 
  private:
-  bool NextWriteLocked() {
-    if (write_outstanding_ || broken_ || queue_.empty()) return false;
-    writing_ = std::move(queue_.front());
-    queue_.pop_front();
-    write_outstanding_ = true;
-    return true;
+  void Handle(v1::ExtractRequest request) override {
+    Deliver(std::move(request));
   }
-
-  bool MaybeReadLocked() {
-    if (read_outstanding_ || reads_done_ || broken_) return false;
-    if (queue_.size() + (write_outstanding_ ? 1 : 0) >= window_) return false;
-    read_outstanding_ = true;
-    return true;
-  }
-
-  bool ShouldFinishLocked(grpc::Status* status) {
-    if (finished_ || read_outstanding_ || write_outstanding_) return false;
-    if (broken_) {
-      *status =
-          grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled");
-    } else if (reads_done_ && queue_.empty()) {
-      *status = grpc::Status::OK;
-    } else {
-      return false;
-    }
-    finished_ = true;
-    return true;
-  }
-
-  const size_t window_;
-  v1::ExtractRequest request_;  // the read slot
-  v1::ExtractRequest writing_;  // the write slot
-
-  std::mutex mu_;
-  std::deque<v1::ExtractRequest> queue_;  // read, waiting for the write slot
-  bool read_outstanding_ = false;
-  bool write_outstanding_ = false;
-  bool reads_done_ = false;
-  bool broken_ = false;
-  bool finished_ = false;
 };
 
 grpc::ServerBidiReactor<v1::ExtractRequest, v1::ExtractRequest>*
 ExtractorService::EchoStream(grpc::CallbackServerContext* /*context*/) {
-  return new EchoStreamReactor(options_.max_stream_in_flight);
+  auto* reactor = new EchoStreamReactor(options_.max_stream_in_flight);
+  reactor->Start();
+  return reactor;
 }
 
 }  // namespace gongkai::service
