@@ -6,11 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "corpus_files.h"
 #include "gongkai/plugin_host.h"
 
 namespace gongkai::bench {
@@ -21,11 +20,8 @@ struct Document {
   bool seed = false;
 };
 
-inline std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
+using corpus_files::FilesIn;
+using corpus_files::ReadFile;
 
 // The corpus dir: $GONGKAI_CORPUS_DIR if set, else the one CMake was given.
 inline std::string CorpusDir() {
@@ -38,18 +34,6 @@ inline std::string PluginDir() {
   return env != nullptr && *env != '\0' ? env : GONGKAI_PLUGIN_DIR;
 }
 
-// Every regular file in dir, sorted by name (so runs are comparable).
-inline std::vector<std::filesystem::path> FilesIn(
-    const std::filesystem::path& dir) {
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file()) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 // seeds/input/* and dev/*/input/*. Seed names are shortened to their first
 // 12 characters (number and a hash prefix) to keep report lines short.
 inline std::vector<Document> LoadCorpus(bool seeds_only = false) {
@@ -57,8 +41,8 @@ inline std::vector<Document> LoadCorpus(bool seeds_only = false) {
   std::vector<Document> docs;
   fs::path root = CorpusDir();
   for (const auto& file : FilesIn(root / "seeds" / "input")) {
-    docs.push_back({"seeds/" + file.stem().string().substr(0, 12),
-                    ReadFile(file), true});
+    docs.push_back(
+        {"seeds/" + file.stem().string().substr(0, 12), ReadFile(file), true});
   }
   if (seeds_only) return docs;
   std::vector<fs::path> sources;
@@ -69,9 +53,9 @@ inline std::vector<Document> LoadCorpus(bool seeds_only = false) {
   std::sort(sources.begin(), sources.end());
   for (const auto& source : sources) {
     for (const auto& file : FilesIn(source / "input")) {
-      docs.push_back({"dev/" + source.filename().string() + "/" +
-                          file.stem().string(),
-                      ReadFile(file), false});
+      docs.push_back(
+          {"dev/" + source.filename().string() + "/" + file.stem().string(),
+           ReadFile(file), false});
     }
   }
   docs.erase(std::remove_if(docs.begin(), docs.end(),

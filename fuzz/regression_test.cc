@@ -2,13 +2,11 @@
 // or hung that target) and the corpus seeds through the fuzz entry functions,
 // so the normal build and the sanitizer build keep them fixed. Passing means
 // no crash, no sanitizer report and no broken invariant (those abort).
-#include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "corpus_files.h"
 #include "fuzz_targets.h"
 #include "gtest/gtest.h"
 
@@ -17,21 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
-std::vector<fs::path> FilesIn(const fs::path& dir) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.is_regular_file()) files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+using corpus_files::FilesIn;
+using corpus_files::ReadFile;
 
 void Replay(const std::string& target, const fs::path& file) {
   SCOPED_TRACE(target + " <- " + file.string());
@@ -46,7 +31,8 @@ void Replay(const std::string& target, const fs::path& file) {
 TEST(FuzzRegressionTest, EveryRegressionDirNamesATarget) {
   std::vector<std::string> targets = TargetNames();
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(GONGKAI_FUZZ_REGRESSIONS_DIR, ec)) {
+  for (const auto& e :
+       fs::directory_iterator(GONGKAI_FUZZ_REGRESSIONS_DIR, ec)) {
     if (!e.is_directory()) continue;
     std::string name = e.path().filename().string();
     EXPECT_NE(std::find(targets.begin(), targets.end(), name), targets.end())

@@ -38,7 +38,7 @@ int DecodeStatus(int status) {
 }
 
 absl::StatusOr<int> ReadPort(const std::string& path) {
-  const std::string text = ReadFileOrEmpty(path);
+  const std::string text = ReadFile(path);
   int port = 0;
   if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &port) || port <= 0) {
     return absl::NotFoundError(absl::StrCat("no port in ", path));
@@ -79,7 +79,7 @@ int PickFreePort() {
 }
 
 double CpuSeconds(pid_t pid) {
-  const std::string stat = ReadFileOrEmpty(
+  const std::string stat = ReadFile(
       pid == 0 ? "/proc/self/stat" : absl::StrCat("/proc/", pid, "/stat"));
   // Fields after the command name (which may hold spaces) in parentheses.
   const size_t close = stat.rfind(')');
@@ -205,9 +205,9 @@ absl::StatusOr<int> ChildProcess::Stop(int signal_number, int timeout_s) {
 }
 
 std::string ChildProcess::Output() const {
-  return absl::StrCat("--- stdout:\n", ReadFileOrEmpty(dir_.path() + "/stdout"),
+  return absl::StrCat("--- stdout:\n", ReadFile(dir_.path() + "/stdout"),
                       "--- stderr:\n",
-                      ReadFileOrEmpty(dir_.path() + "/stderr"));
+                      ReadFile(dir_.path() + "/stderr"));
 }
 
 // ---- Instance
@@ -258,7 +258,7 @@ absl::StatusOr<std::string> HaproxyConfig(
     int check_interval_ms) {
   const std::string path =
       std::string(GONGKAI_DEPLOY_DIR) + "/haproxy/haproxy.cfg";
-  std::string text = ReadFileOrEmpty(path);
+  std::string text = ReadFile(path);
   if (text.empty()) return absl::NotFoundError("cannot read " + path);
   // The stats frontend is for people; the tests do not need its port.
   if (size_t stats = text.find("\nfrontend stats");
@@ -347,7 +347,7 @@ absl::Status Nginx::Start(const std::vector<const Instance*>& instances) {
   if (port_ == 0) return absl::InternalError("no free port");
   const std::string path =
       std::string(GONGKAI_DEPLOY_DIR) + "/nginx/gongkai.conf";
-  const std::string text = ReadFileOrEmpty(path);
+  const std::string text = ReadFile(path);
   if (text.empty()) return absl::NotFoundError("cannot read " + path);
   const std::string d = dir_.path();
   std::string out;
@@ -426,7 +426,7 @@ std::vector<Document> CorpusDocuments() {
   std::sort(paths.begin(), paths.end());
   std::vector<Document> documents;
   for (const fs::path& p : paths) {
-    documents.push_back({p.filename().string(), ReadFileOrEmpty(p.string())});
+    documents.push_back({p.filename().string(), ReadFile(p.string())});
   }
   return documents;
 }

@@ -104,7 +104,7 @@ TEST(MetricsTest, CountersMoveByWhatWasSent) {
   std::map<std::string, int> failed_checks;
   for (size_t i = 0; i < seeds.size(); ++i) {
     v1::ExtractRequest request;
-    request.set_document(ReadFileOrEmpty(seeds[i]));
+    request.set_document(ReadFile(seeds[i]));
     request.set_file_name(fs::path(seeds[i]).filename().string());
     bytes += request.document().size();
     v1::Report report;
@@ -133,7 +133,7 @@ TEST(MetricsTest, CountersMoveByWhatWasSent) {
     for (const char* id : {"a", "b"}) {
       v1::ExtractRequest request;
       request.set_id(id);
-      request.set_document(ReadFileOrEmpty(seeds[0]));
+      request.set_document(ReadFile(seeds[0]));
       request.set_file_name(fs::path(seeds[0]).filename().string());
       bytes += request.document().size();
       ASSERT_TRUE(stream->Write(request));
@@ -350,7 +350,7 @@ TEST(DrainTest, NotServingFirstThenFinishesInFlightCallsAndExitsZero) {
   ASSERT_TRUE(server.Start().ok());
   auto stub = v1::Extractor::NewStub(MakeChannel(server.address()));
   v1::ExtractRequest request;
-  request.set_document(ReadFileOrEmpty(seeds[0]));
+  request.set_document(ReadFile(seeds[0]));
 
   // 16 calls in flight all along, across the SIGTERM and after it. Every
   // call begun before the SIGTERM must end OK. Later ones may also be

@@ -56,7 +56,7 @@ TEST_F(PythonClientTest, ReportsEqualTheLibrarys) {
     v1::Report got;
     ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r->out, &got).ok())
         << r->out;
-    auto want = ExtractInProcess(ReadFileOrEmpty(seed),
+    auto want = ExtractInProcess(ReadFile(seed),
                                  fs::path(seed).filename().string());
     ASSERT_TRUE(want.ok());
     EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(got, *want))
@@ -67,7 +67,7 @@ TEST_F(PythonClientTest, ReportsEqualTheLibrarys) {
 TEST_F(PythonClientTest, ReadsAFigureOfASeedsReport) {
   int read = 0;
   for (const std::string& seed : seeds_) {
-    auto want = ExtractInProcess(ReadFileOrEmpty(seed),
+    auto want = ExtractInProcess(ReadFile(seed),
                                  fs::path(seed).filename().string());
     ASSERT_TRUE(want.ok());
     if (!want->applications().new_received().has_total()) continue;

@@ -99,7 +99,7 @@ class TlsTest : public ::testing::Test {
     }
     auto stub = v1::Extractor::NewStub(*channel);
     v1::ExtractRequest request;
-    request.set_document(ReadFileOrEmpty(seeds_[0]));
+    request.set_document(ReadFile(seeds_[0]));
     request.set_file_name(fs::path(seeds_[0]).filename().string());
     v1::Report report;
     auto context = Context(std::chrono::seconds(20));

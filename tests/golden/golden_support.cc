@@ -2,21 +2,12 @@
 #include "golden_support.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "gtest/gtest.h"
 
 namespace gongkai::testing {
 
 namespace fs = std::filesystem;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 const PluginRegistry& BundledPlugins() {
   static const PluginRegistry* registry = [] {

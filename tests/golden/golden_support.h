@@ -1,17 +1,17 @@
-// What the golden and accuracy tests share: reading corpus files and the
-// bundled plugins loaded once per process.
+// What the golden and accuracy tests share: the bundled plugins loaded once
+// per process and the corpus's names (files are read with corpus_files.h).
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "corpus_files.h"
 #include "gongkai/plugin_host.h"
 
 namespace gongkai::testing {
 
-// The whole file, or "" if it cannot be read (the caller asserts non-empty).
-std::string ReadFile(const std::filesystem::path& path);
+using corpus_files::ReadFile;  // "" if unreadable: the caller asserts
 
 // The bundled plugins (GONGKAI_PLUGIN_DIR), loaded on first use; a plugin
 // the host refuses is a test failure, reported once.

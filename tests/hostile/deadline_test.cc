@@ -43,7 +43,7 @@ constexpr auto kWindow = std::chrono::milliseconds(1000);
 // utime + stime of pid, in seconds.
 std::optional<double> CpuSeconds(pid_t pid) {
   const std::string stat =
-      ReadFileOrEmpty(absl::StrCat("/proc/", pid, "/stat"));
+      ReadFile(absl::StrCat("/proc/", pid, "/stat"));
   const size_t close = stat.rfind(')');
   if (close == std::string::npos) return std::nullopt;
   std::vector<std::string> fields =
@@ -70,7 +70,7 @@ std::string OcrText() {
       files.push_back(f.path());
   }
   std::sort(files.begin(), files.end());
-  for (const fs::path& f : files) text += ReadFileOrEmpty(f.string()) + "\n";
+  for (const fs::path& f : files) text += ReadFile(f.string()) + "\n";
   return text;
 }
 
@@ -240,7 +240,7 @@ TEST_F(DeadlineTest, CallsWithinTheirDeadlineSucceed) {
   if (seeds.empty()) GTEST_SKIP() << "no seeds under " << GONGKAI_CORPUS_DIR;
   for (const std::string& path : seeds) {
     v1::ExtractRequest request;
-    request.set_document(ReadFileOrEmpty(path));
+    request.set_document(ReadFile(path));
     v1::Report report;
     auto context = Context(std::chrono::seconds(30));
     grpc::Status status = stub_->Extract(context.get(), request, &report);

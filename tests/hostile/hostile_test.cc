@@ -120,7 +120,7 @@ class HostileTest : public SharedServerTest<HostileTest> {
     int sent = 0;
     for (const std::string& path : seeds) {
       SCOPED_TRACE(path);
-      const std::string utf8 = ReadFileOrEmpty(path);
+      const std::string utf8 = ReadFile(path);
       std::optional<std::string> encoded = Encode(utf8, charset);
       if (!encoded) continue;  // a character the charset lacks
       const std::string name = fs::path(path).filename().string();
@@ -202,7 +202,7 @@ TEST_F(HostileTest, NulBytesInsideTextAreSkipped) {
   if (seeds.empty()) GTEST_SKIP() << "no seeds under " << GONGKAI_CORPUS_DIR;
   for (const std::string& path : seeds) {
     SCOPED_TRACE(path);
-    const std::string utf8 = ReadFileOrEmpty(path);
+    const std::string utf8 = ReadFile(path);
     // A NUL at the end of three lines (between characters, as a broken
     // converter leaves them).
     std::vector<std::string> lines = absl::StrSplit(utf8, '\n');
@@ -276,7 +276,7 @@ TEST_F(HostileTest, OneLabelRepeatedHundredThousandTimes) {
   if (!seeds.empty()) {
     // The first line of words (a label: some non-ASCII text) from the
     // middle of the seed on, repeated in place.
-    const std::string seed = ReadFileOrEmpty(seeds.front());
+    const std::string seed = ReadFile(seeds.front());
     std::vector<std::string> seed_lines = absl::StrSplit(seed, '\n');
     auto is_label = [](const std::string& line) {
       return line.size() >= 9 &&

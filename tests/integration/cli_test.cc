@@ -37,7 +37,7 @@ std::string PluginDirFlag() {
 
 v1::Report ExpectedReport(const std::string& path) {
   absl::StatusOr<v1::Report> report = ExtractInProcess(
-      ReadFileOrEmpty(path), fs::path(path).filename().string());
+      ReadFile(path), fs::path(path).filename().string());
   EXPECT_TRUE(report.ok()) << path << ": " << report.status();
   return report.ok() ? *report : v1::Report();
 }
@@ -64,7 +64,7 @@ TEST(CliTest, OutWritesOneJsonReportPerFile) {
     ASSERT_TRUE(fs::exists(json));
     v1::Report report;
     auto status = google::protobuf::util::JsonStringToMessage(
-        ReadFileOrEmpty(json.string()), &report);
+        ReadFile(json.string()), &report);
     ASSERT_TRUE(status.ok()) << status.ToString();
     EXPECT_TRUE(MessageDifferencer::Equals(report, ExpectedReport(seed)));
   }

@@ -80,13 +80,6 @@ TempDir::~TempDir() {
   if (!path_.empty()) fs::remove_all(path_, ec);
 }
 
-std::string ReadFileOrEmpty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                          int timeout_s) {
   TempDir dir;
@@ -100,12 +93,12 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
     waitpid(pid, nullptr, 0);
     return absl::DeadlineExceededError(
         absl::StrCat(argv[0], " still running after ", timeout_s,
-                     " s; stderr:\n", ReadFileOrEmpty(err)));
+                     " s; stderr:\n", ReadFile(err)));
   }
   ProcessResult result;
   result.exit_code = *code;
-  result.out = ReadFileOrEmpty(out);
-  result.err = ReadFileOrEmpty(err);
+  result.out = ReadFile(out);
+  result.err = ReadFile(err);
   return result;
 }
 
@@ -136,7 +129,7 @@ absl::Status ServerProcess::Start(const std::vector<std::string>& extra_args) {
                        DecodeStatus(status), " before listening:\n", Output()));
     }
     // The server renames the file into place, so a present file is whole.
-    std::string text = ReadFileOrEmpty(port_file);
+    std::string text = ReadFile(port_file);
     int port = 0;
     if (!text.empty() &&
         absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &port) && port > 0) {
@@ -171,9 +164,8 @@ std::string ServerProcess::address() const {
 }
 
 std::string ServerProcess::Output() const {
-  return absl::StrCat("--- stdout:\n", ReadFileOrEmpty(dir_.path() + "/stdout"),
-                      "--- stderr:\n",
-                      ReadFileOrEmpty(dir_.path() + "/stderr"));
+  return absl::StrCat("--- stdout:\n", ReadFile(dir_.path() + "/stdout"),
+                      "--- stderr:\n", ReadFile(dir_.path() + "/stderr"));
 }
 
 }  // namespace gongkai::testing

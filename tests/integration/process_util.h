@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "corpus_files.h"
 
 namespace gongkai::testing {
 
@@ -36,7 +37,7 @@ struct ProcessResult {
 absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                          int timeout_s = 120);
 
-std::string ReadFileOrEmpty(const std::string& path);
+using corpus_files::ReadFile;  // a file whole, "" if unreadable
 
 // The real gongkai-server, started with fork/execv on 127.0.0.1:0.
 class ServerProcess {

@@ -140,7 +140,7 @@ TEST_F(ServerTest, ExtractEqualsTheInProcessPipeline) {
   if (seeds.empty()) GTEST_SKIP() << "no seeds under " << GONGKAI_CORPUS_DIR;
   for (const std::string& path : seeds) {
     SCOPED_TRACE(path);
-    const std::string document = ReadFileOrEmpty(path);
+    const std::string document = ReadFile(path);
     const std::string name = fs::path(path).filename().string();
     v1::ExtractRequest request;
     request.set_document(document);
@@ -166,7 +166,7 @@ TEST_F(ServerTest, StreamAnswersEveryDocumentByIdAndCarriesOnAfterErrors) {
   for (const std::string& path : SeedFiles()) {
     const std::string id =
         absl::StrCat("seed:", fs::path(path).filename().string());
-    documents[id] = ReadFileOrEmpty(path);
+    documents[id] = ReadFile(path);
     names[id] = fs::path(path).filename().string();
   }
   documents["empty"] = "";
@@ -229,7 +229,7 @@ TEST_F(ServerTest, ConcurrentStreamsAndCallsAgreeWithInProcess) {
   };
   std::vector<Seed> inputs;
   for (const std::string& path : seeds) {
-    Seed s{fs::path(path).filename().string(), ReadFileOrEmpty(path), {}};
+    Seed s{fs::path(path).filename().string(), ReadFile(path), {}};
     absl::StatusOr<v1::Report> local = ExtractInProcess(s.document, s.name);
     ASSERT_TRUE(local.ok()) << path << ": " << local.status();
     s.expected = *local;
@@ -352,7 +352,7 @@ TEST_F(ServerTest, DetectScoresEveryPluginBestFirst) {
   for (const std::string& path : seeds) {
     SCOPED_TRACE(path);
     v1::DetectRequest request;
-    request.set_document(ReadFileOrEmpty(path));
+    request.set_document(ReadFile(path));
     v1::DetectResponse response;
     auto context = Context();
     grpc::Status status = stub_->Detect(context.get(), request, &response);
