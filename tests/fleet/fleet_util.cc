@@ -2,13 +2,10 @@
 // the retrying load runner.
 #include "fleet_util.h"
 
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,12 +27,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kHaproxy[] = "/usr/sbin/haproxy";
-
-int DecodeStatus(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
 
 absl::StatusOr<int> ReadPort(const std::string& path) {
   const std::string text = ReadFile(path);
@@ -131,83 +122,6 @@ absl::StatusOr<HttpReply> HttpGet(int port, const std::string& path) {
   }
   reply.body = response.substr(end + 4);
   return reply;
-}
-
-// ---- ChildProcess
-
-ChildProcess::~ChildProcess() {
-  if (pid_ > 0) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-}
-
-absl::Status ChildProcess::Start(const std::vector<std::string>& argv) {
-  if (pid_ > 0) return absl::FailedPreconditionError("already running");
-  const std::string out = dir_.path() + "/stdout";
-  const std::string err = dir_.path() + "/stderr";
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) return absl::InternalError("fork failed");
-  if (pid == 0) {
-    // Only async-signal-safe calls between fork and exec. If the test dies
-    // without stopping it (a ctest timeout), the child goes with it.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    const int in_fd = open("/dev/null", O_RDONLY);
-    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in_fd < 0 || out_fd < 0 || err_fd < 0) _exit(126);
-    dup2(in_fd, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  pid_ = pid;
-  return absl::OkStatus();
-}
-
-bool ChildProcess::Running() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  if (waitpid(pid_, &status, WNOHANG) == pid_) {
-    pid_ = -1;
-    return false;
-  }
-  return true;
-}
-
-absl::StatusOr<int> ChildProcess::Stop(int signal_number, int timeout_s) {
-  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
-  kill(pid_, signal_number);
-  const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
-  for (;;) {
-    int status = 0;
-    const pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      pid_ = -1;
-      return DecodeStatus(status);
-    }
-    if (r < 0) {
-      pid_ = -1;
-      return -1;
-    }
-    if (Clock::now() >= deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("pid ", pid_, " still running ", timeout_s,
-                       " s after signal ", signal_number, ":\n", Output()));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-}
-
-std::string ChildProcess::Output() const {
-  return absl::StrCat("--- stdout:\n", ReadFile(dir_.path() + "/stdout"),
-                      "--- stderr:\n",
-                      ReadFile(dir_.path() + "/stderr"));
 }
 
 // ---- Instance

@@ -43,27 +43,6 @@ struct HttpReply {
 };
 absl::StatusOr<HttpReply> HttpGet(int port, const std::string& path);
 
-// Any executable run with fork/execv, stdout and stderr to files; PID known.
-class ChildProcess {
- public:
-  ChildProcess() = default;
-  ~ChildProcess();  // SIGKILLs and reaps a child still running
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-
-  absl::Status Start(const std::vector<std::string>& argv);
-  bool Running();
-  // Sends signal_number, waits (bounded) and returns the exit status
-  // (128 + signal if it died of one).
-  absl::StatusOr<int> Stop(int signal_number, int timeout_s = 30);
-  pid_t pid() const { return pid_; }
-  std::string Output() const;
-
- private:
-  TempDir dir_;
-  pid_t pid_ = -1;
-};
-
 // One gongkai-server whose gRPC and metrics ports stay the same across
 // restarts, as a load balancer's configuration needs.
 class Instance {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out,
   args.push_back(nullptr);
   const pid_t pid = fork();
   if (pid != 0) return pid;
+  // If the test dies without stopping the child, the child goes with it.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
   const int in_fd = open("/dev/null", O_RDONLY);
   const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -82,51 +85,94 @@ TempDir::~TempDir() {
 
 absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                          int timeout_s) {
-  TempDir dir;
-  const std::string out = dir.path() + "/out";
-  const std::string err = dir.path() + "/err";
-  const pid_t pid = Spawn(argv, out, err);
-  if (pid < 0) return absl::InternalError("fork failed");
-  std::optional<int> code = WaitFor(pid, std::chrono::seconds(timeout_s));
-  if (!code) {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
+  ChildProcess child;
+  if (absl::Status s = child.Start(argv); !s.ok()) return s;
+  absl::StatusOr<int> code = child.Wait(timeout_s);
+  if (!code.ok()) {
     return absl::DeadlineExceededError(
         absl::StrCat(argv[0], " still running after ", timeout_s,
-                     " s; stderr:\n", ReadFile(err)));
+                     " s; stderr:\n", child.Stderr()));
   }
   ProcessResult result;
   result.exit_code = *code;
-  result.out = ReadFile(out);
-  result.err = ReadFile(err);
+  result.out = child.Stdout();
+  result.err = child.Stderr();
   return result;
 }
 
-ServerProcess::~ServerProcess() {
+ChildProcess::~ChildProcess() {
   if (pid_ > 0) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
 }
 
-absl::Status ServerProcess::Start(const std::vector<std::string>& extra_args) {
+absl::Status ChildProcess::Start(const std::vector<std::string>& argv) {
+  if (pid_ > 0) return absl::FailedPreconditionError("already running");
   if (dir_.path().empty()) return absl::InternalError("no temp dir");
-  const std::string port_file = dir_.path() + "/port";
+  pid_ = Spawn(argv, dir_.path() + "/stdout", dir_.path() + "/stderr");
+  if (pid_ < 0) return absl::InternalError("fork failed");
+  return absl::OkStatus();
+}
+
+bool ChildProcess::Running() {
+  if (pid_ <= 0) return false;
+  if (std::optional<int> code = WaitFor(pid_, std::chrono::milliseconds(0))) {
+    exit_code_ = *code;
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+absl::StatusOr<int> ChildProcess::Wait(int timeout_s) {
+  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  std::optional<int> code = WaitFor(pid_, std::chrono::seconds(timeout_s));
+  if (!code) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "pid ", pid_, " still running after ", timeout_s, " s:\n", Output()));
+  }
+  exit_code_ = *code;
+  pid_ = -1;
+  return *code;
+}
+
+absl::StatusOr<int> ChildProcess::Stop(int signal_number, int timeout_s) {
+  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  kill(pid_, signal_number);
+  return Wait(timeout_s);
+}
+
+void ChildProcess::Signal(int signal_number) {
+  if (pid_ > 0) kill(pid_, signal_number);
+}
+
+std::string ChildProcess::Stdout() const {
+  return ReadFile(dir_.path() + "/stdout");
+}
+
+std::string ChildProcess::Stderr() const {
+  return ReadFile(dir_.path() + "/stderr");
+}
+
+std::string ChildProcess::Output() const {
+  return absl::StrCat("--- stdout:\n", Stdout(), "--- stderr:\n", Stderr());
+}
+
+absl::Status ServerProcess::Start(const std::vector<std::string>& extra_args) {
+  const std::string port_file = child_.dir() + "/port";
   std::vector<std::string> argv = {
       GONGKAI_SERVER_PATH, "--listen=127.0.0.1:0", "--port_file=" + port_file,
       std::string("--plugin_dir=") + GONGKAI_PLUGIN_DIR};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  pid_ = Spawn(argv, dir_.path() + "/stdout", dir_.path() + "/stderr");
-  if (pid_ < 0) return absl::InternalError("fork failed");
+  if (absl::Status s = child_.Start(argv); !s.ok()) return s;
 
   const auto deadline = Clock::now() + std::chrono::seconds(60);
   while (Clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (!child_.Running()) {
       return absl::InternalError(
-          absl::StrCat("gongkai-server exited with status ",
-                       DecodeStatus(status), " before listening:\n", Output()));
+          absl::StrCat("gongkai-server exited with status ", child_.exit_code(),
+                       " before listening:\n", Output()));
     }
     // The server renames the file into place, so a present file is whole.
     std::string text = ReadFile(port_file);
@@ -142,30 +188,17 @@ absl::Status ServerProcess::Start(const std::vector<std::string>& extra_args) {
       "gongkai-server wrote no port file within 60 s:\n", Output()));
 }
 
-void ServerProcess::Signal(int signal_number) {
-  if (pid_ > 0) kill(pid_, signal_number);
-}
+void ServerProcess::Signal(int signal_number) { child_.Signal(signal_number); }
 
 absl::StatusOr<int> ServerProcess::Stop(int signal_number, int timeout_s) {
-  if (pid_ <= 0) return absl::FailedPreconditionError("server not running");
-  kill(pid_, signal_number);
-  std::optional<int> code = WaitFor(pid_, std::chrono::seconds(timeout_s));
-  if (!code) {
-    return absl::DeadlineExceededError(
-        absl::StrCat("gongkai-server still running ", timeout_s,
-                     " s after signal ", signal_number, ":\n", Output()));
+  if (child_.pid() <= 0) {
+    return absl::FailedPreconditionError("server not running");
   }
-  pid_ = -1;
-  return *code;
+  return child_.Stop(signal_number, timeout_s);
 }
 
 std::string ServerProcess::address() const {
   return absl::StrCat("127.0.0.1:", port_);
-}
-
-std::string ServerProcess::Output() const {
-  return absl::StrCat("--- stdout:\n", ReadFile(dir_.path() + "/stdout"),
-                      "--- stderr:\n", ReadFile(dir_.path() + "/stderr"));
 }
 
 }  // namespace gongkai::testing

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "corpus_files.h"
 
@@ -39,12 +40,46 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
 
 using corpus_files::ReadFile;  // a file whole, "" if unreadable
 
+// Any executable run with fork/execv, stdin from /dev/null, stdout and
+// stderr to files in a directory of its own; PID known. The child is
+// killed if this process dies first (a ctest timeout).
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  ~ChildProcess();  // SIGKILLs and reaps a child still running
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  absl::Status Start(const std::vector<std::string>& argv);
+  bool Running();
+  // Waits (bounded) for the exit and returns the exit status (128 + signal
+  // if it died of one); DEADLINE_EXCEEDED, still running, after timeout_s.
+  absl::StatusOr<int> Wait(int timeout_s);
+  // Sends signal_number, then Wait.
+  absl::StatusOr<int> Stop(int signal_number, int timeout_s = 30);
+  // Sends a signal without waiting.
+  void Signal(int signal_number);
+  pid_t pid() const { return pid_; }
+  // The exit status once Running, Wait or Stop saw the child end; else -1.
+  int exit_code() const { return exit_code_; }
+  // The child's own directory, for files it is told to write.
+  const std::string& dir() const { return dir_.path(); }
+  std::string Stdout() const;
+  std::string Stderr() const;
+  // Both, labelled, for failure messages.
+  std::string Output() const;
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+};
+
 // The real gongkai-server, started with fork/execv on 127.0.0.1:0.
 class ServerProcess {
  public:
   ServerProcess() = default;
-  // Kills a server still running (SIGKILL) and reaps it.
-  ~ServerProcess();
+  // A server still running is killed (SIGKILL) and reaped.
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
@@ -60,14 +95,13 @@ class ServerProcess {
   void Signal(int signal_number);
 
   int port() const { return port_; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_.pid(); }
   std::string address() const;
   // What the server wrote to stdout and stderr so far.
-  std::string Output() const;
+  std::string Output() const { return child_.Output(); }
 
  private:
-  TempDir dir_;
-  pid_t pid_ = -1;
+  ChildProcess child_;
   int port_ = 0;
 };
 
