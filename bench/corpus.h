@@ -34,33 +34,20 @@ inline std::string PluginDir() {
   return env != nullptr && *env != '\0' ? env : GONGKAI_PLUGIN_DIR;
 }
 
-// seeds/input/* and dev/*/input/*. Seed names are shortened to their first
-// 12 characters (number and a hash prefix) to keep report lines short.
+// seeds/input/* and dev/*/input/*, empty files left out. Seed names are
+// shortened to their first 12 characters (number and a hash prefix) to keep
+// report lines short.
 inline std::vector<Document> LoadCorpus(bool seeds_only = false) {
-  namespace fs = std::filesystem;
   std::vector<Document> docs;
-  fs::path root = CorpusDir();
-  for (const auto& file : FilesIn(root / "seeds" / "input")) {
-    docs.push_back(
-        {"seeds/" + file.stem().string().substr(0, 12), ReadFile(file), true});
+  for (const auto& file :
+       corpus_files::CorpusInputs(CorpusDir(), true, !seeds_only)) {
+    const std::string layout = file.parent_path().parent_path().filename();
+    const bool seed = layout == "seeds";
+    Document d{seed ? "seeds/" + file.stem().string().substr(0, 12)
+                    : "dev/" + layout + "/" + file.stem().string(),
+               ReadFile(file), seed};
+    if (!d.bytes.empty()) docs.push_back(std::move(d));
   }
-  if (seeds_only) return docs;
-  std::vector<fs::path> sources;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(root / "dev", ec)) {
-    if (entry.is_directory()) sources.push_back(entry.path());
-  }
-  std::sort(sources.begin(), sources.end());
-  for (const auto& source : sources) {
-    for (const auto& file : FilesIn(source / "input")) {
-      docs.push_back(
-          {"dev/" + source.filename().string() + "/" + file.stem().string(),
-           ReadFile(file), false});
-    }
-  }
-  docs.erase(std::remove_if(docs.begin(), docs.end(),
-                            [](const Document& d) { return d.bytes.empty(); }),
-             docs.end());
   return docs;
 }
 

@@ -93,18 +93,11 @@ struct CorpusRequest {
   v1::ExtractRequest request;
 };
 
-// seeds/input/* then dev/<layout>/input/*, sorted, empty files left out.
+// seeds/input/* then dev/<layout>/input/*, sorted, empty files and
+// --exclude left out.
 std::vector<CorpusRequest> LoadDocuments(const fs::path& root) {
-  std::vector<fs::path> files = FilesIn(root / "seeds" / "input");
-  std::vector<fs::path> layouts;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(root / "dev", ec)) {
-    if (entry.is_directory()) layouts.push_back(entry.path());
-  }
-  std::sort(layouts.begin(), layouts.end());
-  for (const fs::path& layout : layouts) {
-    for (const fs::path& f : FilesIn(layout / "input")) files.push_back(f);
-  }
+  std::vector<fs::path> files = corpus_files::CorpusInputs(root);
   std::vector<std::string> exclude =
       absl::StrSplit(absl::GetFlag(FLAGS_exclude), ',', absl::SkipEmpty());
   std::vector<CorpusRequest> docs;
@@ -525,8 +518,8 @@ class Bench {
 
 // Mean thread CPU of Pipeline::Extract over the documents, each equally
 // often (as the load cycles through them); nullopt without plugins.
-std::optional<double> PipelineUsPerDocument(const std::vector<CorpusRequest>& docs,
-                                            const std::string& plugin_dir) {
+std::optional<double> PipelineUsPerDocument(
+    const std::vector<CorpusRequest>& docs, const std::string& plugin_dir) {
   PluginRegistry registry;
   auto refused = registry.LoadDirectory(plugin_dir);
   if (!refused.ok() || registry.List().empty()) return std::nullopt;

@@ -1,6 +1,7 @@
-// Reading a file whole and listing a directory in a stable order: what the
-// tests, the benchmarks and the fuzz regression replay need of the corpus
-// and of their own scratch files. Header only (target gongkai_corpus_files).
+// Reading a file whole, listing a directory and the corpus's inputs in a
+// stable order: what the tests, the benchmarks and the fuzz regression
+// replay need of the corpus and of their own scratch files. Header only (target
+// gongkai_corpus_files).
 #pragma once
 
 #include <algorithm>
@@ -30,6 +31,26 @@ inline std::vector<std::filesystem::path> FilesIn(
     if (entry.is_regular_file()) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The corpus's inputs: seeds/input/* (when `seeds` is true), then
+// dev/<layout>/input/* for each layout in name order.
+inline std::vector<std::filesystem::path> CorpusInputs(
+    const std::filesystem::path& root, bool seeds = true, bool dev = true) {
+  std::vector<std::filesystem::path> files;
+  if (seeds) files = FilesIn(root / "seeds" / "input");
+  if (!dev) return files;
+  std::vector<std::filesystem::path> layouts;
+  std::error_code ec;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(root / "dev", ec)) {
+    if (entry.is_directory()) layouts.push_back(entry.path());
+  }
+  std::sort(layouts.begin(), layouts.end());
+  for (const auto& layout : layouts) {
+    for (auto& f : FilesIn(layout / "input")) files.push_back(std::move(f));
+  }
   return files;
 }
 
