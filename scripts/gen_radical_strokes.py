@@ -7,6 +7,7 @@ place_names.cc uses it to tell which of two characters OCR more likely
 confused.
 
     gen_radical_strokes.py UNIHAN_IRG_SOURCES OUTPUT
+    gen_radical_strokes.py --empty OUTPUT     (no Unihan: all unknown)
 """
 import bz2
 import sys
@@ -14,9 +15,7 @@ import sys
 FIRST, LAST = 0x4E00, 0x9FFF
 
 
-def main(source, output):
-    radical = [0] * (LAST - FIRST + 1)
-    strokes = [0] * (LAST - FIRST + 1)
+def read_unihan(source, radical, strokes):
     opener = bz2.open if source.endswith(".bz2") else open
     with opener(source, "rt", encoding="utf-8") as fh:
         for line in fh:
@@ -35,6 +34,13 @@ def main(source, output):
                 strokes[cp - FIRST] = min(int(value), 255)
     if not any(radical) or not any(strokes):
         sys.exit(f"{source}: no kRSUnicode/kTotalStrokes found")
+
+
+def main(source, output):
+    radical = [0] * (LAST - FIRST + 1)
+    strokes = [0] * (LAST - FIRST + 1)
+    if source != "--empty":  # no Unihan: every entry 0, "unknown"
+        read_unihan(source, radical, strokes)
 
     def array(name, values):
         rows = [", ".join(map(str, values[i:i + 24]))
