@@ -315,10 +315,12 @@ std::vector<OcrCandidate> OcrCandidates(
       add(c);
     }
   }
-  for (size_t k = 0; k < readings.size() && out.empty(); ++k) {
-    const Reading& r = readings[k];
-    if (r.size() < columns && whole[k] && BalancesAsTotal(r, last)) {
-      if (!place_all(r, true)) return {};
+  if (out.empty()) {
+    for (size_t k = 0; k < readings.size(); ++k) {
+      const Reading& r = readings[k];
+      if (r.size() < columns && whole[k] && BalancesAsTotal(r, last) &&
+          !place_all(r, true))
+        return {};
     }
   }
   const size_t max_shortfall = columns <= 7 ? columns - 1 : 2;

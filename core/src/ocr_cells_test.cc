@@ -99,6 +99,19 @@ TEST(OcrCellsTest, ShortRowThatBalancesKeepsItsTotalLast) {
   EXPECT_EQ(OcrCandidates({"3", "3"}, 4, LastColumn::kPlain).size(), 6u);
 }
 
+TEST(OcrCellsTest, EveryBalancedReadingIsKept) {
+  // 0 9 0 9 and 0 0 0 0 (each 9 a blurred o) both balance: the total is
+  // 9 or 0, for the table's sums to choose, not the first reading's.
+  auto c = OcrCandidates({"0", "|9", "o", "l9"}, 7, LastColumn::kRowTotal);
+  bool nine = false, zero = false;
+  for (const OcrCandidate& k : c) {
+    nine = nine || k[6].value == 9;
+    zero = zero || k[6].value == 0;
+  }
+  EXPECT_TRUE(nine);
+  EXPECT_TRUE(zero);
+}
+
 TEST(OcrCellsTest, BalancedReadingBeatsOneWithAStrayOne) {
   // In a ruled row "1" may be a ruling: 0 0 0 0 0 balances as a row of
   // zeros, 1 0 0 0 0 0 would need its lost total.
