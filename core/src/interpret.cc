@@ -3,7 +3,6 @@
 #include "gongkai/interpret.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -84,7 +83,7 @@ class Interpreter {
         if (IsOcrFigureCell(row.cells[i].text)) {
           last_text = static_cast<int>(i) - 1;
           while (from > 0 && last_text >= static_cast<int>(from) &&
-                 MisreadMark(row.cells[last_text].text))
+                 MayBeMisreadFigure(row.cells[last_text].text))
             --last_text;
           break;
         }
@@ -870,20 +869,6 @@ class Interpreter {
     size_t n = 0;
     for (const Cell* c : r.values) n += IsOcrFigureCell(c->text);
     return n;
-  }
-
-  // An OCR cell that is neither label word nor figure but may be a figure
-  // misread: an ideograph or a letter ("上", "ip"). Punctuation ("。", ":")
-  // is what OCR makes of a cell's border.
-  static bool MisreadMark(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-      size_t len = 0;
-      char32_t c = CodePointAt(s, i, &len);
-      if (IsCjk(c) || (c < 0x80 && std::isalnum(static_cast<int>(c))))
-        return true;
-      i += len > 0 ? len : 1;
-    }
-    return false;
   }
 
   static size_t CjkCount(std::string_view s) {

@@ -37,25 +37,6 @@ bool HasRuling(std::string_view s) {
   return false;
 }
 
-// Whether a cell read as no cell at all may have been a figure: it holds
-// an ideograph or a letter or digit other than ruling marks ("上", "B"),
-// and is no lone '1' (a ruling read as a digit). Punctuation ("。", ":")
-// is what OCR makes of a cell's border.
-bool MayBeFigure(std::string_view cell) {
-  std::string_view s = Trim(cell);
-  if (s == "1") return false;
-  for (size_t i = 0; i < s.size();) {
-    size_t len = 0;
-    char32_t c = CodePointAt(s, i, &len);
-    if (IsCjk(c)) return true;
-    if (c < 0x80 && std::isalnum(static_cast<int>(c)) &&
-        !IsRuling(static_cast<char>(c)))
-      return true;
-    i += len > 0 ? len : 1;
-  }
-  return false;
-}
-
 // A piece of a reading: one template cell, with or without a figure.
 using Reading = std::vector<OcrCell>;
 
@@ -212,6 +193,21 @@ bool BalancesAsTotal(const Reading& r, LastColumn last) {
 
 }  // namespace
 
+bool MayBeMisreadFigure(std::string_view cell) {
+  std::string_view s = Trim(cell);
+  if (s == "1") return false;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 0;
+    char32_t c = CodePointAt(s, i, &len);
+    if (IsCjk(c)) return true;
+    if (c < 0x80 && std::isalnum(static_cast<int>(c)) &&
+        !IsRuling(static_cast<char>(c)))
+      return true;
+    i += len > 0 ? len : 1;
+  }
+  return false;
+}
+
 bool IsOcrFigureCell(std::string_view text) {
   std::string_view s = Trim(text);
   if (s.empty()) return false;
@@ -261,7 +257,7 @@ std::vector<OcrCandidate> OcrCandidates(
     for (size_t i = 0; i < per_cell.size(); ++i) {
       const Reading& r = per_cell[i][pick[i]];
       flat.insert(flat.end(), r.begin(), r.end());
-      dropped = dropped || (r.empty() && MayBeFigure(cells[i]));
+      dropped = dropped || (r.empty() && MayBeMisreadFigure(cells[i]));
     }
     readings.push_back(std::move(flat));
     whole.push_back(!dropped);

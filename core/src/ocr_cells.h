@@ -25,6 +25,12 @@ struct OcrCell {
 // A candidate: one OcrCell per column, in template order.
 using OcrCandidate = std::vector<OcrCell>;
 
+// True if an OCR cell that is no figure may be one misread: it holds an
+// ideograph or a letter or digit other than ruling marks ("上", "B", "ip"),
+// and is no lone '1' (a ruling read as a digit). Punctuation ("。", ":") is
+// what OCR makes of a cell's border, and rulings are rulings.
+bool MayBeMisreadFigure(std::string_view cell);
+
 // True if an OCR cell holds figure material (digits, or zeros read as o/O
 // among ruling marks) rather than label text.
 bool IsOcrFigureCell(std::string_view text);
