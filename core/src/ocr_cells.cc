@@ -3,8 +3,8 @@
 #include "ocr_cells.h"
 
 #include <cctype>
-#include <set>
 #include <string>
+#include <unordered_set>
 
 #include "figures.h"
 #include "utf8.h"
@@ -157,19 +157,20 @@ std::vector<Reading> ReadingsOf(std::string_view raw, RowSigns row) {
   return out;
 }
 
-void Place(const Reading& r, size_t columns, size_t at, size_t next,
-           OcrCandidate* partial, std::vector<OcrCandidate>* out) {
-  if (out->size() >= kMaxCandidates) return;
-  if (next == r.size()) {
-    out->push_back(*partial);
-    return;
-  }
+// Calls emit with `partial` for every way of putting r[next..] into
+// columns [at, columns) in order; stops when emit returns false.
+template <typename Emit>
+bool Place(const Reading& r, size_t columns, size_t at, size_t next,
+           OcrCandidate* partial, const Emit& emit) {
+  if (next == r.size()) return emit(*partial);
   size_t left = r.size() - next;
   for (size_t c = at; c + left <= columns; ++c) {
     (*partial)[c] = r[next];
-    Place(r, columns, c + 1, next + 1, partial, out);
+    bool more = Place(r, columns, c + 1, next + 1, partial, emit);
     (*partial)[c] = OcrCell{};
+    if (!more) return false;
   }
+  return true;
 }
 
 // Whether a short reading, its last figure taken as the row's total, adds
@@ -265,35 +266,34 @@ std::vector<OcrCandidate> OcrCandidates(
     while (i < pick.size() && ++pick[i] == per_cell[i].size()) pick[i++] = 0;
     if (i == pick.size()) break;
   }
-  // Readings with one cell per column; failing those, one or two short.
-  std::set<std::vector<std::pair<int, double>>> seen;
+  // Candidates are told apart by what each column reads (a figure, or
+  // none): the key, a byte and the value's bytes per column.
+  std::unordered_set<std::string> seen;
+  std::string key;
   auto add = [&](const OcrCandidate& c) {
-    std::vector<std::pair<int, double>> key;
+    key.clear();
     for (const OcrCell& cell : c) {
-      key.push_back({cell.value ? 1 : 0, cell.value.value_or(0)});
+      double v = cell.value.value_or(0);
+      key.push_back(cell.value ? 1 : 0);
+      key.append(reinterpret_cast<const char*>(&v), sizeof v);
     }
     if (seen.insert(key).second) out.push_back(c);
+    return out.size() < kMaxCandidates;
   };
   // Readings with one cell per column come first. Failing those, a short
   // reading that balances with its last figure as the row's total (see
   // LastColumn), placed with that figure last however short: its own sum
   // vouches for it. Failing those, short readings placed every way; in a
   // narrow row (the applicant columns) however short, in a wide one
-  // (section 四) two short at most.
+  // (section 四) two short at most. False once the candidates are too many.
   auto place_all = [&](const Reading& r, bool anchored) {
-    std::vector<OcrCandidate> placed;
     OcrCandidate partial(columns);
-    if (anchored) {
-      Reading head(r.begin(), r.end() - 1);
-      partial[columns - 1] = r.back();
-      partial[columns - 1].alternative = true;
-      partial[columns - 1].placed_as_total = true;
-      Place(head, columns - 1, 0, 0, &partial, &placed);
-    } else {
-      Place(r, columns, 0, 0, &partial, &placed);
-    }
-    for (const OcrCandidate& c : placed) add(c);
-    return out.size() < kMaxCandidates;
+    if (!anchored) return Place(r, columns, 0, 0, &partial, add);
+    Reading head(r.begin(), r.end() - 1);
+    partial[columns - 1] = r.back();
+    partial[columns - 1].alternative = true;
+    partial[columns - 1].placed_as_total = true;
+    return Place(head, columns - 1, 0, 0, &partial, add);
   };
   for (const Reading& r : readings) {
     if (r.size() == columns && !place_all(r, false)) return {};
