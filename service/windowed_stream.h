@@ -37,15 +37,14 @@ class WindowedStream : public grpc::ServerBidiReactor<Request, Response> {
   void OnReadDone(bool ok) override {
     if (!ok) {
       // The client half-closed, or the call is over.
-      bool finish;
-      grpc::Status status;
+      Steps steps;
       {
         std::lock_guard<std::mutex> lock(mu_);
         read_outstanding_ = false;
         reads_done_ = true;
-        finish = ShouldFinishLocked(&status);
+        steps = NextStepsLocked();
       }
-      if (finish) this->Finish(status);
+      Take(steps);
       return;
     }
     Request request = std::move(request_);
@@ -64,26 +63,19 @@ class WindowedStream : public grpc::ServerBidiReactor<Request, Response> {
   }
 
   void OnWriteDone(bool ok) override {
-    bool start_write = false;
-    bool start_read = false;
-    bool finish = false;
-    grpc::Status status;
+    Steps steps;
     {
       std::lock_guard<std::mutex> lock(mu_);
       writing_ = false;
       if (!ok) {
-        // The client is gone; drop what is queued.
+        // The client is gone; drop what is queued (and write or read no
+        // more: broken_ stops both).
         broken_ = true;
         queue_.clear();
-      } else {
-        start_write = NextWriteLocked();
-        start_read = MaybeResumeReadingLocked();
       }
-      finish = ShouldFinishLocked(&status);
+      steps = NextStepsLocked();
     }
-    if (start_write) this->StartWrite(&writing_response_);
-    if (start_read) this->StartRead(&request_);
-    if (finish) this->Finish(status);
+    Take(steps);
   }
 
   // The client cancelled or the deadline passed: cancelled() turns true,
@@ -102,27 +94,46 @@ class WindowedStream : public grpc::ServerBidiReactor<Request, Response> {
   // The answer to one request handled. Nothing may touch the stream after
   // its last Deliver: the call may then finish and delete it.
   void Deliver(Response response) {
-    bool start_write = false;
-    bool start_read = false;
-    bool finish = false;
-    grpc::Status status;
+    Steps steps;
     {
       std::lock_guard<std::mutex> lock(mu_);
       --in_flight_;
       if (!broken_) queue_.push_back(std::move(response));
-      start_write = NextWriteLocked();
-      start_read = MaybeResumeReadingLocked();
-      finish = ShouldFinishLocked(&status);
+      steps = NextStepsLocked();
     }
-    if (start_write) this->StartWrite(&writing_response_);
-    if (start_read) this->StartRead(&request_);
-    if (finish) this->Finish(status);
+    Take(steps);
   }
 
   bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
   const std::atomic<bool>* cancelled_flag() const { return &cancelled_; }
 
  private:
+  // What to start once mu_ is released.
+  struct Steps {
+    bool write = false;
+    bool read = false;
+    bool finish = false;
+    grpc::Status status;
+  };
+
+  // Under mu_, after the state changed: the write and the read to start
+  // next, if any, and whether the call is over.
+  Steps NextStepsLocked() {
+    Steps steps;
+    steps.write = NextWriteLocked();
+    steps.read = MaybeResumeReadingLocked();
+    steps.finish = ShouldFinishLocked(&steps.status);
+    return steps;
+  }
+
+  // Without mu_: starts them. Nothing touches the stream after Finish,
+  // which may delete it.
+  void Take(const Steps& steps) {
+    if (steps.write) this->StartWrite(&writing_response_);
+    if (steps.read) this->StartRead(&request_);
+    if (steps.finish) this->Finish(steps.status);
+  }
+
   // Moves the next queued answer into the write slot if no write is out.
   bool NextWriteLocked() {
     if (writing_ || broken_ || queue_.empty()) return false;
