@@ -18,7 +18,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 
 namespace gongkai::testing {
 namespace {
@@ -27,15 +26,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kHaproxy[] = "/usr/sbin/haproxy";
-
-absl::StatusOr<int> ReadPort(const std::string& path) {
-  const std::string text = ReadFile(path);
-  int port = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &port) || port <= 0) {
-    return absl::NotFoundError(absl::StrCat("no port in ", path));
-  }
-  return port;
-}
 
 bool CanConnect(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -100,6 +100,15 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   return result;
 }
 
+absl::StatusOr<int> ReadPort(const std::string& path) {
+  const std::string text = ReadFile(path);
+  int port = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &port) || port <= 0) {
+    return absl::NotFoundError(absl::StrCat("no port in ", path));
+  }
+  return port;
+}
+
 ChildProcess::~ChildProcess() {
   if (pid_ > 0) {
     kill(pid_, SIGKILL);
@@ -175,11 +184,8 @@ absl::Status ServerProcess::Start(const std::vector<std::string>& extra_args) {
                        " before listening:\n", Output()));
     }
     // The server renames the file into place, so a present file is whole.
-    std::string text = ReadFile(port_file);
-    int port = 0;
-    if (!text.empty() &&
-        absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &port) && port > 0) {
-      port_ = port;
+    if (absl::StatusOr<int> port = ReadPort(port_file); port.ok()) {
+      port_ = *port;
       return absl::OkStatus();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -40,6 +40,10 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
 
 using corpus_files::ReadFile;  // a file whole, "" if unreadable
 
+// The port a server wrote to `path` (--port_file, --metrics_port_file);
+// NOT_FOUND while the file is absent or holds no port.
+absl::StatusOr<int> ReadPort(const std::string& path);
+
 // Any executable run with fork/execv, stdin from /dev/null, stdout and
 // stderr to files in a directory of its own; PID known. The child is
 // killed if this process dies first (a ctest timeout).
