@@ -106,7 +106,7 @@ std::vector<Reading> ReadingsOf(std::string_view raw, RowSigns row) {
     if (!ruled && ruled_row && digits == "1") {
       out.push_back(Reading{});  // a ruling line read as "1"
     }
-    if (row.ruled && row.lettered_zeros && digits == "9") {
+    if (ruled_row && row.lettered_zeros && digits == "9") {
       out.push_back({Figure(0, true, true)});
     }
   } else if (v.kind != CellValue::Kind::kNumber) {

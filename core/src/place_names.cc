@@ -78,13 +78,12 @@ bool IsKnownPlace(std::string_view stem) {
 }
 
 std::optional<PlaceRepair> RepairAgencyPlace(std::string_view agency) {
-  std::vector<char32_t> cps = DecodeUtf8(agency);
-  // Byte offset of each code point, and of the end.
+  // The code points, and the byte offset of each (then of the end).
+  std::vector<char32_t> cps;
   std::vector<size_t> at;
-  for (size_t i = 0; i < agency.size();) {
+  for (size_t i = 0, len = 0; i < agency.size(); i += len) {
     at.push_back(i);
-    size_t n = Utf8Length(static_cast<unsigned char>(agency[i]));
-    i += i + n > agency.size() ? 1 : n;
+    cps.push_back(CodePointAt(agency, i, &len));
   }
   at.push_back(agency.size());
   auto text = [&](size_t b, size_t e) {

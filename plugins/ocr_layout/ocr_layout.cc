@@ -169,8 +169,8 @@ bool SplitOcrLine(std::string_view text, sdk::TextSpan line,
     }
   }
   // Marks between the label's last word and the first figure ("上", "ip",
-  // "。") stand where a figure was and OCR misread it: they go with the
-  // figures, for the interpreter to weigh like any junk among them.
+  // "。") may stand where a figure was: they go out as cells of their own,
+  // and the interpreter tells a misread figure from a cell border.
   for (size_t k = label_tokens; k < tokens.size(); ++k) {
     const Token& t = tokens[k];
     if (t.cjk > 0 || !IsFigureish(t)) {
