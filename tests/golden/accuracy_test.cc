@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -42,16 +41,7 @@ Threshold For(const std::string& layout) {
   return it == kThresholds.end() ? Threshold{0.995, 0} : it->second;
 }
 
-// Where the line is not reached yet, the line reached so far, so
-// that accuracy cannot slip further while the work goes on. Each entry is a
-// known shortfall (docs/accuracy.md says why); raise it as accuracy
-// improves and delete it once the line holds.
-const std::map<std::string, double>& ReachedSoFar() {
-  static const std::map<std::string, double> kReached = {};
-  return kReached;
-}
 constexpr double kDocFieldsTarget = 0.99;
-constexpr std::optional<double> kDocFieldsReachedSoFar = std::nullopt;
 
 // Layouts whose document fields are not held to the 99 % line.
 bool DocFieldsExempt(const std::string& layout) {
@@ -140,18 +130,7 @@ TEST_P(AccuracyTest, MeetsThreshold) {
   ASSERT_GT(t.cells, 0) << layout << " has no stated figures";
   const Threshold want = For(layout);
   const double exact = double(t.cells_ok) / t.cells;
-  auto reached = ReachedSoFar().find(layout);
-  if (reached == ReachedSoFar().end()) {
-    EXPECT_GE(exact, want.exact) << r.problems;
-  } else {
-    // Below the line: hold the line reached, and say so.
-    std::cout << absl::StrFormat(
-        "%s: %.2f%% exact, short of the issue's %.1f%%; held at %.2f%%\n",
-        layout, 100 * exact, 100 * want.exact, 100 * reached->second);
-    EXPECT_GE(exact, reached->second) << r.problems;
-    EXPECT_LT(exact, want.exact)
-        << "the issue's line holds now: delete this entry of ReachedSoFar()";
-  }
+  EXPECT_GE(exact, want.exact) << r.problems;
   EXPECT_LE(t.wrong, want.wrong * t.cells) << r.problems;
   EXPECT_EQ(t.invented, 0) << r.problems;
   for (const std::string& w : r.unflagged_wrong) {
@@ -179,18 +158,7 @@ TEST(DocumentFields, RightOverAllLayoutsButOcrNoisy) {
   ASSERT_GT(fields, 0);
   std::cout << absl::StrFormat("document fields %d/%d (%.2f%%)\n", right,
                                fields, 100.0 * right / fields);
-  const double share = double(right) / fields;
-  if (!kDocFieldsReachedSoFar) {
-    EXPECT_GE(share, kDocFieldsTarget) << problems;
-    return;
-  }
-  // Below the line: hold the line reached, and say so.
-  std::cout << absl::StrFormat(
-      "document fields short of the issue's %.0f%%; held at %.2f%%\n",
-      100 * kDocFieldsTarget, 100 * *kDocFieldsReachedSoFar);
-  EXPECT_GE(share, *kDocFieldsReachedSoFar) << problems;
-  EXPECT_LT(share, kDocFieldsTarget)
-      << "the issue's line holds now: make kDocFieldsReachedSoFar nullopt";
+  EXPECT_GE(double(right) / fields, kDocFieldsTarget) << problems;
 }
 
 }  // namespace
